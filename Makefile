@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# ifupdown-transix: IPv4-over-IPv6 (transix fixed IP) from /etc/network/interfaces.
+# Conventions of wireguard-tools/iproute2: PREFIX/DESTDIR, the caller's
+# CFLAGS/LDFLAGS respected (Debian hardening passes through), no stripping.
+
+VERSION     := $(shell sed -n '1s/.*(\(.*\)).*/\1/p' debian/changelog 2>/dev/null || echo 0)
+PREFIX      ?= /usr
+SBINDIR     ?= $(PREFIX)/sbin
+LIBEXECDIR  ?= $(PREFIX)/libexec
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/ifupdown-transix
+SYSCONFDIR  ?= /etc
+RUNSTATEDIR ?= /run
+PKGLIBEXECDIR = $(LIBEXECDIR)/ifupdown-transix
+
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARNINGS   := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+              -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla \
+              -Wimplicit-fallthrough -Wundef -Wwrite-strings
+ifeq ($(WERROR),1)
+WARNINGS   += -Werror
+endif
+DEPCFLAGS  := $(shell $(PKG_CONFIG) --cflags libmnl libcurl)
+MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl)
+CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl)
+ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Ihelpers/lib $(DEPCFLAGS) \
+              -DVERSION='"$(VERSION)"' -DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' \
+              -DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(CPPFLAGS) $(CFLAGS)
+
+LIB_SRCS  := $(sort $(wildcard helpers/lib/*.c))
+LIB_OBJS  := $(LIB_SRCS:.c=.o)
+LIB       := helpers/libtransix.a
+PROGS     := $(patsubst %.c,%,$(sort $(wildcard helpers/transix-*.c)))
+HOOK_PHASES := pre-up up down post-down
+HOOKS     := $(foreach p,$(HOOK_PHASES),ifupdown-method/if-$(p).d/transix)
+MAN_SRCS  := $(wildcard man/*.[0-9])
+
+all: $(PROGS) $(HOOKS)
+
+helpers/%.o: helpers/%.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+helpers/transix-register: LDLIBS_EXTRA = $(CURL_LIBS)
+helpers/transix-%: helpers/transix-%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
+
+# The hooks are four copies of one tiny template: ifupdown's environment is
+# handed to the C program untouched; no option value is ever parsed by sh.
+ifupdown-method/if-%.d/transix: ifupdown-method/hook.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PKGLIBEXECDIR@|$(PKGLIBEXECDIR)|g' -e 's|@PHASE@|$*|g' $< > $@
+	chmod 755 $@
+
+install: all
+	install -d $(DESTDIR)$(PKGLIBEXECDIR) $(DESTDIR)$(SBINDIR)
+	install -m 755 helpers/transix-hook helpers/transix-supervisor \
+		helpers/transix-register $(DESTDIR)$(PKGLIBEXECDIR)/
+	install -m 755 helpers/transix-status $(DESTDIR)$(SBINDIR)/
+	for p in $(HOOK_PHASES); do \
+		install -d $(DESTDIR)$(SYSCONFDIR)/network/if-$$p.d; \
+		install -m 755 ifupdown-method/if-$$p.d/transix \
+			$(DESTDIR)$(SYSCONFDIR)/network/if-$$p.d/transix; \
+	done
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 644 examples/* $(DESTDIR)$(DOCDIR)/examples/
+	for m in $(MAN_SRCS); do \
+		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
+	done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PKGLIBEXECDIR)/,transix-hook transix-supervisor transix-register)
+	rm -f $(DESTDIR)$(SBINDIR)/transix-status
+	rm -f $(foreach p,$(HOOK_PHASES),$(DESTDIR)$(SYSCONFDIR)/network/if-$(p).d/transix)
+
+# --- tests -------------------------------------------------------------------
+# Unit tests: pure code (parsers, validators, encoders), ASan+UBSan.
+SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+UNIT_SRCS  := $(sort $(wildcard test/unit/test-*.c))
+UNIT_BINS  := $(UNIT_SRCS:test/unit/%.c=test/unit/build/%)
+
+test/unit/build/%: test/unit/%.c $(LIB_SRCS) test/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Ihelpers/lib -Itest/unit $(DEPCFLAGS) -DVERSION='"test"' \
+		-DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' -DRUNSTATEDIR='"/tmp"' \
+		-O1 -g $(SANFLAGS) -o $@ $< $(LIB_SRCS) $(MNL_LIBS) $(CURL_LIBS)
+
+check-unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
+
+# Real-kernel scenarios: User-Mode Linux guest, emulated ISP, real ifupdown.
+# UML_ARGS may name scenarios or pass --deb FILE.
+check-uml: all
+	test/uml/run $(UML_ARGS)
+
+check: check-unit check-uml
+
+demo: all
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory deps; fi
+	test/uml/run --demo
+
+bench: all
+	test/bench/run
+
+# Build and test dependencies (Debian 12).
+DEPS := build-essential pkg-config libmnl-dev libcurl4-openssl-dev \
+        user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
+        python3 curl iputils-ping procps psmisc \
+        debhelper devscripts lintian fakeroot
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+		missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEPS) 2>/dev/null | \
+			awk '$$4 != "installed" {print $$1}'; \
+			for p in $(DEPS); do dpkg-query -W $$p >/dev/null 2>&1 || echo $$p; done); \
+		if [ -n "$$missing" ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends $$missing; \
+		fi; \
+	else \
+		echo "run as root, or: apt-get install $(DEPS)"; \
+	fi
+
+deb:
+	dpkg-buildpackage -us -uc -b
+
+clean:
+	rm -f helpers/*.o helpers/*.d helpers/lib/*.o helpers/lib/*.d $(LIB) $(PROGS) $(HOOKS)
+	rm -rf test/unit/build
+
+.PHONY: all install uninstall check check-unit check-uml demo bench deps deb clean
+.DELETE_ON_ERROR:
+
+-include $(wildcard helpers/*.d helpers/lib/*.d)

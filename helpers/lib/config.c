@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Stanza options -> struct transix_config.  Every error names the stanza,
+ * the option and the value, and is found before anything is changed.
+ */
+#include "config.h"
+#include "url.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Every option we own; "tunnel-" and "transix-" names not listed are typos. */
+static const char *const known_options[] = {
+	"iid",
+	"tunnel-remote", "tunnel-local", "tunnel-address", "tunnel-name", "tunnel-mtu",
+	"tunnel-encaplimit", "tunnel-default-route", "tunnel-wait",
+	"transix-user", "transix-password-file", "transix-password", "transix-update-url",
+	"transix-timeout", "transix-reregister-interval",
+	NULL,
+};
+
+struct parser {
+	struct transix_config *cfg;
+	const char *ifname;
+	config_lookup_fn lookup;
+	void *ctx;
+	char *err;
+	size_t errlen;
+};
+
+static int __attribute__((format(printf, 4, 5)))
+bad(struct parser *p, const char *option, const char *value, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (value)
+		snprintf(p->err, p->errlen, "iface %s: option %s \"%s\": %s", p->ifname, option,
+			 value, why);
+	else
+		snprintf(p->err, p->errlen, "iface %s: option %s: %s", p->ifname, option, why);
+	return -EINVAL;
+}
+
+/* The value of an option, or NULL.  ifupdown joins repeated options with
+ * newlines: a repeated option is an error, never a silent first-wins. */
+static int get(struct parser *p, const char *option, const char **value)
+{
+	const char *v = p->lookup(option, p->ctx);
+
+	*value = v;
+	if (!v)
+		return 0;
+	if (strchr(v, '\n'))
+		return bad(p, option, NULL, "given more than once");
+	if (!*v)
+		return bad(p, option, NULL, "empty value");
+	return 1;
+}
+
+static int parse_uint(struct parser *p, const char *option, const char *v, unsigned long min,
+		      unsigned long max, unsigned int *out)
+{
+	unsigned long n;
+	char *end;
+
+	if (!isdigit((unsigned char)v[0]))
+		return bad(p, option, v, "not a number between %lu and %lu", min, max);
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return bad(p, option, v, "not a number between %lu and %lu", min, max);
+	*out = (unsigned int)n;
+	return 0;
+}
+
+static int parse_bool(struct parser *p, const char *option, const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "on", "true", "1" };
+	static const char *const no[] = { "no", "off", "false", "0" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(v, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(v, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return bad(p, option, v, "expected yes or no");
+}
+
+static int parse_in6(struct parser *p, const char *option, const char *v, struct in6_addr *out)
+{
+	struct in_addr v4;
+
+	if (inet_pton(AF_INET6, v, out) == 1)
+		return 0;
+	if (inet_pton(AF_INET, v, &v4) == 1)
+		return bad(p, option, v, "an IPv4 address where an IPv6 address is needed");
+	return bad(p, option, v, "not an IPv6 address");
+}
+
+static bool in6_is_unusable(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a) ||
+	       IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_V4MAPPED(a);
+}
+
+bool config_valid_ifname(const char *name)
+{
+	size_t len = strlen(name);
+
+	/* The kernel's dev_valid_name(), narrowed to what sysctl paths and
+	 * ifupdown handle without surprises. */
+	if (len == 0 || len >= IF_NAMESIZE || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
+			return false;
+	return true;
+}
+
+bool config_valid_hostname(const char *name)
+{
+	size_t len = strlen(name), label = 0;
+
+	if (len == 0 || len > MAX_HOSTNAME || name[0] == '.' || name[0] == '-')
+		return false;
+	for (const char *c = name; *c; c++) {
+		if (*c == '.') {
+			if (label == 0 || c[-1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)*c) && *c != '-')
+			return false;
+		if (*c == '-' && label == 0)
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return name[len - 1] != '-';
+}
+
+/* FNV-1a: a short, stable tag for WAN names too long for "tx-NAME". */
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+void config_default_tunnel_name(char out[IF_NAMESIZE], const char *ifname)
+{
+	if (strlen("tx-") + strlen(ifname) < IF_NAMESIZE)
+		snprintf(out, IF_NAMESIZE, "tx-%s", ifname);
+	else
+		snprintf(out, IF_NAMESIZE, "tx-%08x", (unsigned int)fnv1a(ifname));
+}
+
+static int parse_iid(struct parser *p)
+{
+	struct transix_config *cfg = p->cfg;
+	const char *v;
+	int r = get(p, "iid", &v);
+
+	if (r <= 0)
+		return r;
+	if (inet_pton(AF_INET6, v, &cfg->iid) != 1)
+		return bad(p, "iid", v, "not an interface identifier like ::feed");
+	for (int i = 0; i < 8; i++)
+		if (cfg->iid.s6_addr[i])
+			return bad(p, "iid", v, "the upper 64 bits must be zero (like ::feed)");
+	if (IN6_IS_ADDR_UNSPECIFIED(&cfg->iid))
+		return bad(p, "iid", v, "must not be zero");
+	cfg->has_iid = true;
+	return 0;
+}
+
+static int parse_tunnel(struct parser *p)
+{
+	struct transix_config *cfg = p->cfg;
+	const char *v;
+	int r;
+
+	if ((r = get(p, "tunnel-remote", &v)) < 0)
+		return r;
+	if (r) {
+		cfg->has_tunnel = true;
+		if (inet_pton(AF_INET6, v, &cfg->remote) == 1) {
+			if (in6_is_unusable(&cfg->remote))
+				return bad(p, "tunnel-remote", v, "not a global IPv6 address");
+		} else if (strchr(v, ':') || inet_pton(AF_INET, v, &(struct in_addr){ 0 }) == 1) {
+			return bad(p, "tunnel-remote", v, "not an IPv6 address or host name");
+		} else if (!config_valid_hostname(v)) {
+			return bad(p, "tunnel-remote", v, "not an IPv6 address or host name");
+		} else {
+			cfg->remote_is_name = true;
+			snprintf(cfg->remote_name, sizeof(cfg->remote_name), "%s", v);
+		}
+	}
+
+	if ((r = get(p, "tunnel-local", &v)) < 0)
+		return r;
+	if (r) {
+		if ((r = parse_in6(p, "tunnel-local", v, &cfg->local)) < 0)
+			return r;
+		if (in6_is_unusable(&cfg->local))
+			return bad(p, "tunnel-local", v, "not a global IPv6 address");
+		cfg->has_local = true;
+	}
+
+	if ((r = get(p, "tunnel-address", &v)) < 0)
+		return r;
+	if (r) {
+		char addr[INET_ADDRSTRLEN + 1];
+		const char *slash = strchr(v, '/');
+		size_t alen = slash ? (size_t)(slash - v) : strlen(v);
+		struct in6_addr unused;
+
+		cfg->address_plen = 32;
+		if (alen >= sizeof(addr))
+			return bad(p, "tunnel-address", v, "not an IPv4 address");
+		memcpy(addr, v, alen);
+		addr[alen] = '\0';
+		if (inet_pton(AF_INET, addr, &cfg->address) != 1) {
+			if (inet_pton(AF_INET6, addr, &unused) == 1)
+				return bad(p, "tunnel-address", v,
+					   "an IPv6 address where the IPv4 address is needed");
+			return bad(p, "tunnel-address", v, "not an IPv4 address");
+		}
+		if (slash && parse_uint(p, "tunnel-address", slash + 1, 1, 32, &cfg->address_plen) < 0)
+			return bad(p, "tunnel-address", v, "prefix length must be 1 to 32");
+		cfg->has_address = true;
+	}
+
+	if ((r = get(p, "tunnel-name", &v)) < 0)
+		return r;
+	if (r) {
+		if (!config_valid_ifname(v))
+			return bad(p, "tunnel-name", v,
+				   "not a valid interface name (1-15 of A-Z a-z 0-9 - _ .)");
+		if (!strcmp(v, cfg->ifname))
+			return bad(p, "tunnel-name", v, "is the name of the WAN interface itself");
+		snprintf(cfg->tunnel_name, sizeof(cfg->tunnel_name), "%s", v);
+	}
+
+	if ((r = get(p, "tunnel-mtu", &v)) < 0)
+		return r;
+	if (r && (r = parse_uint(p, "tunnel-mtu", v, 576, 65495, &cfg->mtu)) < 0)
+		return r;
+
+	if ((r = get(p, "tunnel-encaplimit", &v)) < 0)
+		return r;
+	if (r) {
+		unsigned int limit;
+
+		if (!strcasecmp(v, "none")) {
+			cfg->encaplimit = ENCAPLIMIT_NONE;
+		} else if (parse_uint(p, "tunnel-encaplimit", v, 0, 255, &limit) < 0) {
+			return bad(p, "tunnel-encaplimit", v, "expected none or 0 to 255");
+		} else {
+			cfg->encaplimit = (int)limit;
+		}
+	}
+
+	if ((r = get(p, "tunnel-default-route", &v)) < 0)
+		return r;
+	if (r && (r = parse_bool(p, "tunnel-default-route", v, &cfg->default_route)) < 0)
+		return r;
+
+	if ((r = get(p, "tunnel-wait", &v)) < 0)
+		return r;
+	if (r && (r = parse_uint(p, "tunnel-wait", v, 0, 600, &cfg->wait)) < 0)
+		return r;
+	return 0;
+}
+
+static int parse_registration(struct parser *p)
+{
+	struct transix_config *cfg = p->cfg;
+	const char *user, *file, *inline_pw, *v;
+	int r;
+
+	if ((r = get(p, "transix-user", &user)) < 0)
+		return r;
+	if ((r = get(p, "transix-password-file", &file)) < 0)
+		return r;
+	if ((r = get(p, "transix-password", &inline_pw)) < 0)
+		return r;
+	if (user) {
+		if (strlen(user) > MAX_USER)
+			return bad(p, "transix-user", NULL, "longer than %d bytes", MAX_USER);
+		for (const char *c = user; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				return bad(p, "transix-user", NULL, "contains a control character");
+		snprintf(cfg->user, sizeof(cfg->user), "%s", user);
+		cfg->has_registration = true;
+	}
+	if (file) {
+		if (file[0] != '/')
+			return bad(p, "transix-password-file", file, "must be an absolute path");
+		if (strlen(file) >= sizeof(cfg->password_file))
+			return bad(p, "transix-password-file", NULL, "path too long");
+		snprintf(cfg->password_file, sizeof(cfg->password_file), "%s", file);
+	}
+	/* The inline password is never copied, quoted or measured in messages. */
+	cfg->has_inline_password = inline_pw != NULL;
+
+	if (!user && (file || inline_pw))
+		return bad(p, file ? "transix-password-file" : "transix-password", NULL,
+			   "needs transix-user");
+	if (user && !file && !inline_pw)
+		return bad(p, "transix-user", user,
+			   "needs transix-password-file (or transix-password)");
+	if (file && inline_pw)
+		return bad(p, "transix-password", NULL,
+			   "cannot be used together with transix-password-file");
+
+	if ((r = get(p, "transix-update-url", &v)) < 0)
+		return r;
+	if (r) {
+		char why[128];
+
+		if (url_check_update_url(v, why, sizeof(why)) < 0)
+			return bad(p, "transix-update-url", v, "%s", why);
+		snprintf(cfg->update_url, sizeof(cfg->update_url), "%s", v);
+	}
+	if ((r = get(p, "transix-timeout", &v)) < 0)
+		return r;
+	if (r && (r = parse_uint(p, "transix-timeout", v, 1, 300, &cfg->http_timeout)) < 0)
+		return r;
+	if ((r = get(p, "transix-reregister-interval", &v)) < 0)
+		return r;
+	if (r) {
+		if ((r = parse_uint(p, "transix-reregister-interval", v, 0, 7 * 86400,
+				    &cfg->reregister)) < 0)
+			return r;
+		if (cfg->reregister && cfg->reregister < 60)
+			return bad(p, "transix-reregister-interval", v,
+				   "0 (never) or at least 60 seconds");
+	}
+	return 0;
+}
+
+static bool is_known(const char *name)
+{
+	for (const char *const *k = known_options; *k; k++)
+		if (!strcmp(*k, name))
+			return true;
+	return false;
+}
+
+static bool has_any_option(struct parser *p)
+{
+	for (const char *const *k = known_options; *k; k++)
+		if (p->lookup(*k, p->ctx))
+			return true;
+	return false;
+}
+
+/* Options that only mean something together with another. */
+static int check_combinations(struct parser *p)
+{
+	static const char *const need_remote[] = {
+		"tunnel-local", "tunnel-address", "tunnel-name", "tunnel-mtu",
+		"tunnel-encaplimit", "tunnel-default-route", NULL,
+	};
+	struct transix_config *cfg = p->cfg;
+
+	if (!cfg->has_tunnel)
+		for (const char *const *o = need_remote; *o; o++)
+			if (p->lookup(*o, p->ctx))
+				return bad(p, *o, NULL, "needs tunnel-remote");
+	if (cfg->has_tunnel && !cfg->has_address)
+		return bad(p, "tunnel-remote", NULL,
+			   "needs tunnel-address (the IPv4 address of the contract; 192.0.0.2 for DS-Lite)");
+	if (cfg->has_registration && !cfg->has_tunnel && !cfg->has_iid)
+		return bad(p, "transix-user", NULL,
+			   "needs iid or tunnel-remote to know which address to register");
+	if (cfg->has_local && cfg->has_iid &&
+	    memcmp(cfg->local.s6_addr + 8, cfg->iid.s6_addr + 8, 8))
+		return bad(p, "tunnel-local", NULL, "does not end in the iid");
+	return 0;
+}
+
+int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_fn lookup,
+		 void *ctx, const char *const *present, char *err, size_t errlen)
+{
+	struct parser p = {
+		.cfg = cfg, .ifname = ifname, .lookup = lookup, .ctx = ctx,
+		.err = err, .errlen = errlen,
+	};
+	int r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mtu = DEFAULT_TUNNEL_MTU;
+	cfg->encaplimit = ENCAPLIMIT_NONE;
+	cfg->default_route = true;
+	cfg->wait = DEFAULT_TUNNEL_WAIT;
+	cfg->http_timeout = DEFAULT_HTTP_TIMEOUT;
+	snprintf(cfg->update_url, sizeof(cfg->update_url), "%s", DEFAULT_UPDATE_URL);
+	if (err && errlen)
+		err[0] = '\0';
+
+	if (!has_any_option(&p))
+		return 0;
+	if (!config_valid_ifname(ifname)) {
+		snprintf(err, errlen, "iface %s: not a valid interface name for our options", ifname);
+		return -EINVAL;
+	}
+	snprintf(cfg->ifname, sizeof(cfg->ifname), "%s", ifname);
+	config_default_tunnel_name(cfg->tunnel_name, ifname);
+
+	for (const char *const *o = present; o && *o; o++)
+		if ((!strncmp(*o, "tunnel-", 7) || !strncmp(*o, "transix-", 8)) && !is_known(*o))
+			return bad(&p, *o, NULL, "unknown option (misspelt?)");
+
+	if ((r = parse_iid(&p)) < 0 || (r = parse_tunnel(&p)) < 0 ||
+	    (r = parse_registration(&p)) < 0 || (r = check_combinations(&p)) < 0)
+		return r;
+	return 1;
+}
+
+/* "tunnel-mtu" -> "IF_TUNNEL_MTU", ifupdown's spelling. */
+static void env_name(char *out, size_t outlen, const char *option)
+{
+	size_t i = 0;
+
+	snprintf(out, outlen, "IF_");
+	for (i = 3; *option && i + 1 < outlen; option++, i++)
+		out[i] = *option == '-' ? '_' : (char)toupper((unsigned char)*option);
+	out[i] = '\0';
+}
+
+const char *config_env_lookup(const char *option, void *unused)
+{
+	char name[64];
+
+	(void)unused;
+	env_name(name, sizeof(name), option);
+	return getenv(name);
+}
+
+char **config_env_option_names(char *const *envp)
+{
+	size_t n = 0, i = 0;
+	char **names;
+
+	for (char *const *e = envp; *e; e++)
+		n++;
+	names = calloc(n + 1, sizeof(*names));
+	if (!names)
+		return NULL;
+	for (char *const *e = envp; *e; e++) {
+		const char *eq = strchr(*e, '=');
+		char *name;
+
+		if (strncmp(*e, "IF_", 3) || !eq)
+			continue;
+		name = strndup(*e + 3, (size_t)(eq - *e - 3));
+		if (!name) {
+			config_free_names(names);
+			return NULL;
+		}
+		for (char *c = name; *c; c++)
+			*c = *c == '_' ? '-' : (char)tolower((unsigned char)*c);
+		names[i++] = name;
+	}
+	return names;
+}
+
+void config_free_names(char **names)
+{
+	if (!names)
+		return;
+	for (char **n = names; *n; n++)
+		free(*n);
+	free(names);
+}

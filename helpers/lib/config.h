@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The stanza options, parsed and validated.  Pure code: the values come from
+ * a lookup function (ifupdown's IF_* environment in the programs, a table in
+ * the unit tests), nothing here touches the system.
+ */
+#ifndef TRANSIX_CONFIG_H
+#define TRANSIX_CONFIG_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DEFAULT_TUNNEL_MTU	1460
+#define DEFAULT_TUNNEL_WAIT	15	/* seconds ifup waits for IPv4 to work */
+#define DEFAULT_UPDATE_URL	"http://update.transix.jp/request"
+#define DEFAULT_HTTP_TIMEOUT	30	/* seconds, one registration request */
+#define ENCAPLIMIT_NONE		(-1)
+#define MAX_HOSTNAME		253
+#define MAX_USER		128
+#define MAX_URL			1024
+
+struct transix_config {
+	char ifname[IF_NAMESIZE];	/* the WAN: the stanza's interface */
+
+	/* iid: the SLAAC interface identifier (kernel token). */
+	bool has_iid;
+	struct in6_addr iid;
+
+	/* tunnel-*: the ipip6 tunnel; tunnel-remote turns it on. */
+	bool has_tunnel;
+	bool remote_is_name;		/* tunnel-remote is a host name */
+	struct in6_addr remote;
+	char remote_name[MAX_HOSTNAME + 1];
+	bool has_local;
+	struct in6_addr local;
+	bool has_address;
+	struct in_addr address;
+	unsigned int address_plen;
+	char tunnel_name[IF_NAMESIZE];
+	unsigned int mtu;
+	int encaplimit;			/* ENCAPLIMIT_NONE or 0..255 */
+	bool default_route;
+	unsigned int wait;		/* tunnel-wait, seconds */
+
+	/* transix-*: the registration request. */
+	bool has_registration;
+	char user[MAX_USER + 1];
+	char password_file[4096];
+	bool has_inline_password;	/* the value itself stays in the environment */
+	char update_url[MAX_URL + 1];
+	unsigned int http_timeout;	/* transix-timeout */
+	unsigned int reregister;	/* transix-reregister-interval, 0 = never */
+};
+
+/* Returns the value of a stanza option ("tunnel-mtu"), NULL when absent. */
+typedef const char *(*config_lookup_fn)(const char *option, void *ctx);
+
+/*
+ * Fills cfg from the options of stanza ifname.  Returns 1 when the stanza
+ * uses our options, 0 when it has none of them (nothing to do), -EINVAL
+ * with a one-line message in err naming the option and value otherwise.
+ * present, if not NULL, is a NULL-terminated list of the stanza's option
+ * names: one that starts with "tunnel-" or "transix-" but is not ours is
+ * reported as unknown (a typo must not be silently ignored).
+ */
+int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_fn lookup,
+		 void *ctx, const char *const *present, char *err, size_t errlen);
+
+/* Lists the option names present in an ifupdown environment (IF_* vars),
+ * lower-cased with '-' for '_'; free with config_free_names(). */
+char **config_env_option_names(char *const *envp);
+void config_free_names(char **names);
+
+/* lookup for ifupdown's environment: "tunnel-mtu" -> $IF_TUNNEL_MTU */
+const char *config_env_lookup(const char *option, void *unused);
+
+/* The default tunnel name for a WAN: "tx-IFNAME", or a hash when too long. */
+void config_default_tunnel_name(char out[IF_NAMESIZE], const char *ifname);
+
+/* Small validators, exposed for reuse and tests. */
+bool config_valid_ifname(const char *name);
+bool config_valid_hostname(const char *name);
+
+#endif

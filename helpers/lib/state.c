@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum field_type { STR, NUM };
+
+static const struct field {
+	const char *key;
+	enum field_type type;
+	size_t offset, size;
+} fields[] = {
+#define S(name) { #name, STR, offsetof(struct status, name), sizeof(((struct status *)0)->name) }
+#define N(name) { #name, NUM, offsetof(struct status, name), sizeof(long) }
+	S(interface), N(pid), S(health), S(message), S(token), S(local), S(tunnel),
+	S(remote), S(remote_address), S(address), N(mtu), S(encaplimit), S(tunnel_state),
+	S(registration), S(registered_address), N(last_attempt), S(last_result),
+	N(last_success), N(next_retry), N(failures), N(updated),
+#undef S
+#undef N
+};
+
+int state_path(char *buf, size_t len, const char *ifname, const char *suffix)
+{
+	int n = snprintf(buf, len, "%s/%s.%s", STATE_DIR, ifname, suffix);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+void state_each(const struct status *st,
+		void (*fn)(const char *key, const char *value, bool is_number, void *ctx),
+		void *ctx)
+{
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *p = (const char *)st + fields[i].offset;
+		char num[32];
+
+		if (fields[i].type == NUM) {
+			snprintf(num, sizeof(num), "%ld", *(const long *)(const void *)p);
+			fn(fields[i].key, num, true, ctx);
+		} else {
+			fn(fields[i].key, p, false, ctx);
+		}
+	}
+}
+
+static void write_line(const char *key, const char *value, bool is_number, void *ctx)
+{
+	(void)is_number;
+	/* Values are single-line by construction; make sure of it. */
+	fprintf(ctx, "%s=", key);
+	for (const char *c = value; *c; c++)
+		fputc(*c == '\n' || *c == '\r' ? ' ' : *c, ctx);
+	fputc('\n', ctx);
+}
+
+int state_write(const struct status *st)
+{
+	char path[256], tmp[264];
+	FILE *f;
+	int fd, ret = 0;
+
+	if (state_path(path, sizeof(path), st->interface, "state") < 0)
+		return -ENAMETOOLONG;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	mkdir(STATE_DIR, 0755);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		unlink(tmp);
+		return ret;
+	}
+	state_each(st, write_line, f);
+	if (fflush(f) || ferror(f))
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+int state_read(const char *ifname, struct status *st)
+{
+	char path[256], line[512];
+	FILE *f;
+
+	memset(st, 0, sizeof(*st));
+	if (state_path(path, sizeof(path), ifname, "state") < 0)
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '='), *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (!eq)
+			continue;
+		*eq = '\0';
+		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			char *p = (char *)st + fields[i].offset;
+
+			if (strcmp(line, fields[i].key))
+				continue;
+			if (fields[i].type == NUM)
+				*(long *)(void *)p = strtol(eq + 1, NULL, 10);
+			else
+				snprintf(p, fields[i].size, "%s", eq + 1);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+void state_remove(const char *ifname)
+{
+	char path[256];
+
+	if (state_path(path, sizeof(path), ifname, "state") == 0)
+		unlink(path);
+	if (state_path(path, sizeof(path), ifname, "pid") == 0)
+		unlink(path);
+}
+
+int pidfile_write(const char *ifname)
+{
+	char path[256], tmp[264], buf[32];
+	int fd, len, ret = 0;
+
+	if (state_path(path, sizeof(path), ifname, "pid") < 0)
+		return -ENAMETOOLONG;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	mkdir(STATE_DIR, 0755);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)len) != len)
+		ret = -errno;
+	close(fd);
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	return ret;
+}
+
+pid_t pidfile_read_live(const char *ifname)
+{
+	char path[256], buf[32], comm[64], exe[32];
+	ssize_t n;
+	long pid;
+	int fd;
+
+	if (state_path(path, sizeof(path), ifname, "pid") < 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 1 || kill((pid_t)pid, 0) < 0)
+		return 0;
+	/* A stale pidfile after a crash may name an unrelated process now. */
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, comm, sizeof(comm) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	comm[n] = '\0';
+	snprintf(exe, sizeof(exe), "transix-supervi");	/* comm is 15 bytes */
+	return strncmp(comm, exe, strlen(exe)) ? 0 : (pid_t)pid;
+}

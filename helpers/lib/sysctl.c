@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Per-interface IPv6 sysctls through /proc (the kernel has no rtnetlink
+ * setter for accept_ra and friends). */
+#include "rtnl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A VLAN's dot becomes a slash in sysctl paths: ens224.1000 is
+ * net/ipv6/conf/ens224.1000 in /proc (the dot form is sysctl(8)'s).  Names
+ * were validated (no '/'), so the path cannot escape the directory. */
+static int path_of(char *path, size_t len, const char *ifname, const char *key)
+{
+	int n = snprintf(path, len, "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int sysctl_ipv6_get(const char *ifname, const char *key, int *value)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int fd, ret;
+
+	if ((ret = path_of(path, sizeof(path), ifname, key)) < 0)
+		return ret;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	ret = n < 0 ? -errno : 0;
+	close(fd);
+	if (ret < 0)
+		return ret;
+	buf[n] = '\0';
+	*value = atoi(buf);
+	return 0;
+}
+
+int sysctl_ipv6_set(const char *ifname, const char *key, int value)
+{
+	char path[128], buf[32];
+	int fd, ret, len;
+
+	if ((ret = path_of(path, sizeof(path), ifname, key)) < 0)
+		return ret;
+	len = snprintf(buf, sizeof(buf), "%d\n", value);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, buf, (size_t)len) == len ? 0 : -errno;
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * transix-status [IFACE] [--json]: what each supervisor last saw and did,
+ * from /run/ifupdown-transix/IFACE.state, checked against the supervisor
+ * still being alive.  Exit status: 0 all healthy, 1 something is not (for
+ * monitoring), 100 usage, 111 cannot read the state.
+ */
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void json_field(const char *key, const char *value, bool is_number, void *ctx)
+{
+	bool *first = ctx;
+
+	printf("%s\n    ", *first ? "" : ",");
+	*first = false;
+	json_string(key);
+	printf(": ");
+	if (is_number)
+		printf("%s", value);
+	else
+		json_string(value);
+}
+
+static const char *when(long t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !localtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, len, "never");
+	return buf;
+}
+
+static void print_text(const struct status *st)
+{
+	char t1[32];
+
+	printf("%s: %s\n", st->interface, st->health);
+	if (st->message[0])
+		printf("  %-14s %s\n", "status", st->message);
+	if (st->token[0])
+		printf("  %-14s %s\n", "token", st->token);
+	printf("  %-14s %s\n", "local address", st->local[0] ? st->local : "(none yet)");
+	if (strcmp(st->tunnel_state, "disabled"))
+		printf("  %-14s %s (%s): %s, remote %s%s%s%s, mtu %ld, encaplimit %s\n", "tunnel",
+		       st->tunnel, st->tunnel_state, st->address, st->remote,
+		       strcmp(st->remote, st->remote_address) && st->remote_address[0] ? " [" : "",
+		       strcmp(st->remote, st->remote_address) ? st->remote_address : "",
+		       strcmp(st->remote, st->remote_address) && st->remote_address[0] ? "]" : "",
+		       st->mtu, st->encaplimit);
+	if (strcmp(st->registration, "disabled")) {
+		printf("  %-14s %s", "registration", st->registration);
+		if (st->registered_address[0])
+			printf(", %s registered", st->registered_address);
+		printf("\n  %-14s %s: %s\n", "last attempt", when(st->last_attempt, t1, sizeof(t1)),
+		       st->last_result[0] ? st->last_result : "-");
+		printf("  %-14s %s\n", "last success", when(st->last_success, t1, sizeof(t1)));
+		if (st->next_retry)
+			printf("  %-14s %s (%ld failures in a row)\n", "next retry",
+			       when(st->next_retry, t1, sizeof(t1)), st->failures);
+	}
+	printf("  %-14s %ld\n", "supervisor", st->pid);
+}
+
+/* Loads one interface's state; a dead supervisor makes it unhealthy. */
+static int load(const char *ifname, struct status *st)
+{
+	int ret = state_read(ifname, st);
+
+	if (ret < 0)
+		return ret;
+	if (pidfile_read_live(ifname) != (pid_t)st->pid || st->pid <= 0) {
+		snprintf(st->health, sizeof(st->health), "down");
+		snprintf(st->message, sizeof(st->message), "the supervisor is not running");
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *only = NULL;
+	bool json = false, first = true, healthy = true;
+	struct dirent *de;
+	DIR *dir;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: transix-status [IFACE] [--json]\n");
+			return 0;
+		} else if (argv[i][0] != '-' && !only) {
+			only = argv[i];
+		} else {
+			fprintf(stderr, "usage: transix-status [IFACE] [--json]\n");
+			return 100;
+		}
+	}
+	if (json)
+		printf("[");
+	dir = opendir(STATE_DIR);
+	if (!dir && errno != ENOENT) {
+		fprintf(stderr, "transix-status: fatal: unable to read %s: %s\n", STATE_DIR,
+			strerror(errno));
+		return 111;
+	}
+	while (dir && (de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+		char ifname[256];
+		struct status st;
+
+		if (len <= 6 || strcmp(de->d_name + len - 6, ".state"))
+			continue;
+		snprintf(ifname, sizeof(ifname), "%.*s", (int)(len - 6), de->d_name);
+		if ((only && strcmp(only, ifname)) || load(ifname, &st) < 0)
+			continue;
+		healthy &= !strcmp(st.health, "ok");
+		if (json) {
+			bool first_field = true;
+
+			printf("%s\n  {", first ? "" : ",");
+			state_each(&st, json_field, &first_field);
+			printf("\n  }");
+		} else {
+			print_text(&st);
+		}
+		first = false;
+	}
+	if (dir)
+		closedir(dir);
+	if (json)
+		printf("%s]\n", first ? "" : "\n");
+	if (first && only) {
+		if (!json)
+			fprintf(stderr, "transix-status: %s: not managed (no supervisor state)\n",
+				only);
+		return 1;
+	}
+	if (first && !json)
+		printf("no interface is managed by ifupdown-transix\n");
+	return healthy ? 0 : 1;
+}

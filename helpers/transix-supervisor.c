@@ -1,0 +1,787 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * transix-supervisor: one per WAN interface, started by the up hook and
+ * stopped by the down hook.  It converges the kernel on what the stanza
+ * asks for -- the ipip6 tunnel from <prefix>::<iid> to the AFTR, its IPv4
+ * address and default route -- and keeps the ISP's registration of that
+ * address current.  It reacts to rtnetlink events (a late router
+ * advertisement, a prefix change, the WAN going away, the tunnel deleted
+ * behind our back) and otherwise sleeps in poll() with no timeout: idle, it
+ * costs nothing.  The HTTP request runs in a short-lived child,
+ * transix-register, so this process never loads libcurl.
+ *
+ * Configuration comes from the hook's environment (ifupdown's IF_* vars),
+ * parsed by the same code as the hook's.  Readiness is reported to the hook
+ * on the file descriptor named by $TRANSIX_NOTIFY_FD, one line at a time:
+ * "waiting <why>", then "ready <summary>" or "error <message>".
+ *
+ * Signals: TERM/INT remove what we made and exit (ifdown); USR1 exits and
+ * leaves everything in place (the hook replacing us on a repeated ifup);
+ * HUP re-checks everything now.
+ */
+#include "config.h"
+#include "log.h"
+#include "rtnl.h"
+#include "secret.h"
+#include "state.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/rtnetlink.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RETRY_FIRST	5	/* seconds: first registration retry */
+#define RETRY_CAP	600	/* seconds: retries never get rarer than this */
+#define KERNEL_RETRY	30	/* seconds: after a failed kernel change */
+
+extern char **environ;
+
+struct supervisor {
+	struct transix_config cfg;
+	struct nl rq;			/* requests and dumps */
+	struct nl mon;			/* event subscription */
+	int sigfd;
+	int notify_fd;			/* -1 once readiness has been told */
+	bool dirty;			/* something changed: converge again */
+
+	unsigned int wan_ifindex;
+	bool have_remote;
+	struct in6_addr remote;
+	time_t resolve_after;		/* next DNS try for a named remote */
+	bool have_local;
+	struct in6_addr local;
+	unsigned int tunnel_ifindex;
+	bool tunnel_created;		/* by this process: rolled back on failure */
+	bool tunnel_ok;			/* tunnel, address and route as asked */
+	time_t kernel_retry_after;
+
+	/* Registration: one child at a time; backoff on failure. */
+	char password[MAX_PASSWORD + 1];	/* inline password only */
+	pid_t reg_pid;
+	int reg_fd;
+	char reg_out[128];
+	size_t reg_len;
+	struct in6_addr reg_source;
+	struct in6_addr reg_target;	/* the address retries are for */
+	time_t next_attempt;
+
+	struct status st;
+	char last_logged[256];		/* the waiting reason last logged */
+};
+
+static volatile sig_atomic_t unused_signal;
+
+static time_t now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec;
+}
+
+/* Wall-clock time for the state file (what an administrator reads). */
+static long wall(void)
+{
+	return (long)time(NULL);
+}
+
+static void notify(struct supervisor *s, const char *what, const char *text)
+{
+	char line[300];
+	int len;
+
+	if (s->notify_fd < 0)
+		return;
+	len = snprintf(line, sizeof(line), "%s %s\n", what, text);
+	if (write(s->notify_fd, line, (size_t)len) < 0 || strcmp(what, "waiting")) {
+		close(s->notify_fd);
+		s->notify_fd = -1;
+	}
+}
+
+/* Logs a waiting reason once, not on every event that leaves it unchanged. */
+static void set_message(struct supervisor *s, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_message(struct supervisor *s, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->st.message, sizeof(s->st.message), fmt, ap);
+	va_end(ap);
+	if (strcmp(s->last_logged, s->st.message)) {
+		logmsg(prio, "%s", s->st.message);
+		snprintf(s->last_logged, sizeof(s->last_logged), "%s", s->st.message);
+		if (prio != LOG_ERR)
+			notify(s, "waiting", s->st.message);
+	}
+}
+
+static const char *kerr(const struct nl *nl, int err)
+{
+	static char buf[320];
+
+	if (nl->errmsg[0])
+		snprintf(buf, sizeof(buf), "%s (%s)", strerror(-err), nl->errmsg);
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(-err));
+	return buf;
+}
+
+static void save_state(struct supervisor *s)
+{
+	const struct transix_config *c = &s->cfg;
+	struct status *st = &s->st;
+	bool registered = !strcmp(st->registration, "ok");
+
+	st->pid = (long)getpid();
+	st->updated = wall();
+	snprintf(st->interface, sizeof(st->interface), "%s", c->ifname);
+	if (c->has_iid)
+		inet_ntop(AF_INET6, &c->iid, st->token, sizeof(st->token));
+	if (s->have_local)
+		inet_ntop(AF_INET6, &s->local, st->local, sizeof(st->local));
+	else
+		st->local[0] = '\0';
+	if (c->has_tunnel) {
+		snprintf(st->tunnel, sizeof(st->tunnel), "%s", c->tunnel_name);
+		if (c->remote_is_name)
+			snprintf(st->remote, sizeof(st->remote), "%s", c->remote_name);
+		else
+			inet_ntop(AF_INET6, &c->remote, st->remote, sizeof(st->remote));
+		if (s->have_remote)
+			inet_ntop(AF_INET6, &s->remote, st->remote_address,
+				  sizeof(st->remote_address));
+		inet_ntop(AF_INET, &c->address, st->address, INET_ADDRSTRLEN);
+		snprintf(st->address + strlen(st->address), 4, "/%u", c->address_plen);
+		st->mtu = c->mtu;
+		if (c->encaplimit == ENCAPLIMIT_NONE)
+			snprintf(st->encaplimit, sizeof(st->encaplimit), "none");
+		else
+			snprintf(st->encaplimit, sizeof(st->encaplimit), "%d", c->encaplimit);
+	} else {
+		snprintf(st->tunnel_state, sizeof(st->tunnel_state), "disabled");
+	}
+	if (!c->has_registration)
+		snprintf(st->registration, sizeof(st->registration), "disabled");
+	if (c->has_tunnel && !s->tunnel_ok)
+		snprintf(st->health, sizeof(st->health), "down");
+	else if (c->has_registration && !registered)
+		snprintf(st->health, sizeof(st->health), s->st.last_success ? "degraded" : "down");
+	else
+		snprintf(st->health, sizeof(st->health), "ok");
+	if (state_write(st) < 0)
+		log_warn("cannot write state file under %s", STATE_DIR);
+}
+
+/* --- registration ---------------------------------------------------------- */
+
+static bool registration_current(const struct supervisor *s)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!s->have_local || strcmp(s->st.registration, "ok"))
+		return false;
+	inet_ntop(AF_INET6, &s->local, addr, sizeof(addr));
+	return !strcmp(addr, s->st.registered_address);
+}
+
+static unsigned int retry_delay(long failures)
+{
+	unsigned int delay = RETRY_FIRST, jitter;
+
+	for (long i = 1; i < failures && delay < RETRY_CAP; i++)
+		delay *= 2;
+	if (delay > RETRY_CAP)
+		delay = RETRY_CAP;
+	/* +-20%, so that many routers restarting together do not hammer the
+	 * update server in lockstep. */
+	if (getrandom(&jitter, sizeof(jitter), GRND_NONBLOCK) != sizeof(jitter))
+		jitter = (unsigned int)getpid();
+	return delay - delay / 5 + jitter % (delay * 2 / 5 + 1);
+}
+
+static int get_password(struct supervisor *s, char *buf, size_t len)
+{
+	char why[160];
+	int ret;
+
+	if (s->cfg.has_inline_password) {
+		snprintf(buf, len, "%s", s->password);
+		return 0;
+	}
+	/* Read at every attempt: a corrected file is picked up without ifdown. */
+	ret = secret_read_file(s->cfg.password_file, buf, len, why, sizeof(why));
+	if (ret < 0)
+		log_err("transix-password-file %s: %s", s->cfg.password_file, why);
+	return ret;
+}
+
+static void start_registration(struct supervisor *s)
+{
+	char source[INET6_ADDRSTRLEN], timeout[16], password[MAX_PASSWORD + 2];
+	int in[2], out[2];
+	size_t plen;
+	pid_t pid;
+
+	if (get_password(s, password, sizeof(password)) < 0) {
+		s->st.failures++;
+		s->next_attempt = now() + retry_delay(s->st.failures);
+		snprintf(s->st.last_result, sizeof(s->st.last_result), "password unavailable");
+		snprintf(s->st.registration, sizeof(s->st.registration), "failed");
+		s->st.next_retry = wall() + (s->next_attempt - now());
+		return;
+	}
+	inet_ntop(AF_INET6, &s->local, source, sizeof(source));
+	snprintf(timeout, sizeof(timeout), "%u", s->cfg.http_timeout);
+	if (pipe2(in, O_CLOEXEC) < 0) {
+		secret_wipe(password, sizeof(password));
+		return;
+	}
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		secret_wipe(password, sizeof(password));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		char prog[] = "transix-register", o_if[] = "--interface", o_src[] = "--source",
+		     o_url[] = "--url", o_user[] = "--user", o_to[] = "--timeout";
+		char *const argv[] = {
+			prog, o_if, s->cfg.ifname, o_src, source, o_url, s->cfg.update_url,
+			o_user, s->cfg.user, o_to, timeout, NULL,
+		};
+		/* A clean environment: not even the inline password's variable. */
+		char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+		char *const envp[] = { path, NULL };
+		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		if (devnull >= 0)
+			dup2(devnull, 2);
+		execve(PKGLIBEXECDIR "/transix-register", argv, envp);
+		_exit(111);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (pid < 0) {
+		close(in[1]);
+		close(out[0]);
+		secret_wipe(password, sizeof(password));
+		log_err("cannot start transix-register: %s", strerror(errno));
+		s->next_attempt = now() + KERNEL_RETRY;
+		return;
+	}
+	/* The pipe holds far more than one line: this write cannot block. */
+	plen = strlen(password);
+	password[plen] = '\n';
+	if (write(in[1], password, plen + 1) < 0)
+		log_warn("cannot hand the password to transix-register: %s", strerror(errno));
+	secret_wipe(password, sizeof(password));
+	close(in[1]);
+
+	s->reg_pid = pid;
+	s->reg_fd = out[0];
+	s->reg_len = 0;
+	s->reg_source = s->local;
+	s->st.last_attempt = wall();
+	s->st.next_retry = 0;
+	snprintf(s->st.registration, sizeof(s->st.registration), "pending");
+	log_info("registering %s with %s as %s", source, s->cfg.update_url, s->cfg.user);
+}
+
+static void finish_registration(struct supervisor *s)
+{
+	char source[INET6_ADDRSTRLEN];
+	int status = 0;
+	unsigned int delay;
+
+	close(s->reg_fd);
+	s->reg_fd = -1;
+	while (waitpid(s->reg_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	s->reg_pid = 0;
+	s->reg_out[s->reg_len] = '\0';
+	s->reg_out[strcspn(s->reg_out, "\r\n")] = '\0';
+	if (!s->reg_out[0])
+		snprintf(s->reg_out, sizeof(s->reg_out), "no answer (exit status %d)",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	snprintf(s->st.last_result, sizeof(s->st.last_result), "%s", s->reg_out);
+	inet_ntop(AF_INET6, &s->reg_source, source, sizeof(source));
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		snprintf(s->st.registration, sizeof(s->st.registration), "ok");
+		snprintf(s->st.registered_address, sizeof(s->st.registered_address), "%s", source);
+		s->st.last_success = wall();
+		s->st.failures = 0;
+		s->st.next_retry = 0;
+		s->next_attempt = 0;
+		log_info("registered %s: %s", source, s->reg_out);
+	} else {
+		s->st.failures++;
+		delay = retry_delay(s->st.failures);
+		s->next_attempt = now() + delay;
+		s->st.next_retry = wall() + delay;
+		snprintf(s->st.registration, sizeof(s->st.registration), "failed");
+		log_warn("registration of %s failed (attempt %ld): %s; next try in %u s", source,
+			 s->st.failures, s->reg_out, delay);
+	}
+	s->dirty = true;
+}
+
+static void read_registration(struct supervisor *s)
+{
+	ssize_t n = read(s->reg_fd, s->reg_out + s->reg_len, sizeof(s->reg_out) - 1 - s->reg_len);
+
+	if (n > 0) {
+		s->reg_len += (size_t)n;
+		if (s->reg_len < sizeof(s->reg_out) - 1)
+			return;
+	} else if (n < 0 && errno == EINTR) {
+		return;
+	}
+	finish_registration(s);
+}
+
+static void stop_registration(struct supervisor *s)
+{
+	if (!s->reg_pid)
+		return;
+	kill(s->reg_pid, SIGTERM);
+	close(s->reg_fd);
+	s->reg_fd = -1;
+	waitpid(s->reg_pid, NULL, 0);
+	s->reg_pid = 0;
+}
+
+/* --- convergence ----------------------------------------------------------- */
+
+static int resolve_remote(struct supervisor *s)
+{
+	struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res;
+	int ret;
+
+	if (!s->cfg.remote_is_name) {
+		s->remote = s->cfg.remote;
+		s->have_remote = true;
+		return 0;
+	}
+	if (s->have_remote || now() < s->resolve_after)
+		return s->have_remote ? 0 : -EAGAIN;
+	ret = getaddrinfo(s->cfg.remote_name, NULL, &hints, &res);
+	if (ret) {
+		s->resolve_after = now() + RETRY_FIRST;
+		set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
+			    s->cfg.remote_name, gai_strerror(ret));
+		return -EAGAIN;
+	}
+	s->remote = ((struct sockaddr_in6 *)(void *)res->ai_addr)->sin6_addr;
+	s->have_remote = true;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* Finds the address the tunnel and the registration leave from. */
+static enum addr_pick find_local(struct supervisor *s)
+{
+	struct addr6 list[MAX_ADDR6];
+	int n = addr6_list(&s->rq, s->wan_ifindex, list, MAX_ADDR6);
+
+	if (n < 0)
+		return PICK_NONE;
+	if (s->cfg.has_local) {
+		s->local = s->cfg.local;
+		return addr6_usable(list, n, &s->cfg.local) ? PICK_OK : PICK_NONE;
+	}
+	return addr6_pick_local(list, n, s->cfg.has_iid ? &s->cfg.iid : NULL, &s->local);
+}
+
+/* Makes the tunnel, its address and route what the stanza says. */
+static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
+{
+	const struct transix_config *c = &s->cfg;
+	struct tunnel_params p = {
+		.name = c->tunnel_name, .link = s->wan_ifindex, .local = s->local,
+		.remote = s->remote, .encaplimit = c->encaplimit, .mtu = c->mtu,
+	};
+	struct link_info li;
+	int ret = link_get(&s->rq, c->tunnel_name, 0, &li);
+
+	if (ret == -ENODEV) {
+		ret = tunnel_create(&s->rq, &p);
+		if (ret < 0) {
+			snprintf(err, errlen, "cannot create tunnel %s: %s", c->tunnel_name,
+				 kerr(&s->rq, ret));
+			return ret;
+		}
+		log_info("created tunnel %s", c->tunnel_name);
+		s->tunnel_created = true;
+		ret = link_get(&s->rq, c->tunnel_name, 0, &li);
+	}
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot read tunnel %s: %s", c->tunnel_name, kerr(&s->rq, ret));
+		return ret;
+	}
+	if (strcmp(li.kind, "ip6tnl")) {
+		snprintf(err, errlen, "tunnel-name %s is taken by a device that is not ours (%s)",
+			 c->tunnel_name, li.kind[0] ? li.kind : "no kind");
+		return -EEXIST;
+	}
+	if (!tunnel_matches(&li, &p)) {
+		/* changelink recomputes the MTU from the route to the remote,
+		 * so the MTU is set after it. */
+		ret = tunnel_change(&s->rq, li.ifindex, &p);
+		if (ret == 0)
+			ret = link_get(&s->rq, NULL, li.ifindex, &li);
+		if (ret == 0 && li.mtu != c->mtu)
+			ret = link_set_mtu(&s->rq, li.ifindex, c->mtu);
+		if (ret < 0) {
+			snprintf(err, errlen, "cannot update tunnel %s: %s", c->tunnel_name,
+				 kerr(&s->rq, ret));
+			return ret;
+		}
+	}
+	s->tunnel_ifindex = li.ifindex;
+	ret = addr4_ensure_only(&s->rq, li.ifindex, c->address, c->address_plen);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot add address to %s: %s", c->tunnel_name,
+			 kerr(&s->rq, ret));
+		return ret;
+	}
+	if (c->default_route && (ret = route4_default_ensure(&s->rq, li.ifindex)) < 0) {
+		snprintf(err, errlen, "cannot add the default route via %s: %s", c->tunnel_name,
+			 kerr(&s->rq, ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* all: ifdown (the tunnel is ours by name and kind); otherwise only what
+ * this process created (a failed ifup). */
+static void teardown(struct supervisor *s, bool all)
+{
+	struct link_info li;
+
+	stop_registration(s);
+	/* Deleting the tunnel takes its address and route with it. */
+	if (s->cfg.has_tunnel && (all || s->tunnel_created) && link_get(&s->rq, s->cfg.tunnel_name, 0, &li) == 0 &&
+	    !strcmp(li.kind, "ip6tnl")) {
+		int ret = link_delete(&s->rq, li.ifindex);
+
+		if (ret < 0 && ret != -ENODEV)
+			log_err("cannot delete tunnel %s: %s", s->cfg.tunnel_name,
+				kerr(&s->rq, ret));
+		else
+			log_info("deleted tunnel %s", s->cfg.tunnel_name);
+	}
+}
+
+/* Returns -1 on a fatal error before readiness (the hook fails ifup). */
+static int converge(struct supervisor *s)
+{
+	const struct transix_config *c = &s->cfg;
+	struct link_info wan;
+	char err[256];
+	char local[INET6_ADDRSTRLEN];
+	enum addr_pick pick;
+	int ret;
+
+	s->dirty = false;
+	s->tunnel_ok = false;
+	if (link_get(&s->rq, c->ifname, 0, &wan) < 0) {
+		s->wan_ifindex = 0;
+		set_message(s, LOG_WARNING, "waiting for device %s to exist", c->ifname);
+		snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "waiting");
+		return 0;
+	}
+	s->wan_ifindex = wan.ifindex;
+
+	/* A WAN device made anew (a VLAN re-created) has lost its token. */
+	if (c->has_iid) {
+		struct in6_addr token;
+
+		if (token_get(&s->rq, wan.ifindex, &token) == 0 &&
+		    memcmp(&token, &c->iid, sizeof(token)) &&
+		    (ret = token_set(&s->rq, wan.ifindex, &c->iid)) < 0)
+			log_warn("cannot set the token of %s: %s", c->ifname, kerr(&s->rq, ret));
+	}
+
+	pick = find_local(s);
+	s->have_local = pick == PICK_OK;
+	if (pick != PICK_OK) {
+		char want[INET6_ADDRSTRLEN] = "a stable SLAAC address";
+
+		if (c->has_local)
+			inet_ntop(AF_INET6, &c->local, want, sizeof(want));
+		else if (c->has_iid)
+			inet_ntop(AF_INET6, &c->iid, want, sizeof(want));
+		set_message(s, LOG_INFO, "waiting for %s on %s%s", want, c->ifname,
+			    pick == PICK_TENTATIVE ? " (duplicate address detection)" : "");
+		snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "waiting");
+		return 0;
+	}
+	inet_ntop(AF_INET6, &s->local, local, sizeof(local));
+
+	if (c->has_tunnel) {
+		if (resolve_remote(s) < 0) {
+			snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "waiting");
+			return 0;
+		}
+		if (now() < s->kernel_retry_after)
+			return 0;
+		ret = ensure_tunnel(s, err, sizeof(err));
+		if (ret < 0) {
+			snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "error");
+			snprintf(s->st.message, sizeof(s->st.message), "%s", err);
+			if (s->notify_fd >= 0) {
+				log_err("%s", err);
+				notify(s, "error", err);
+				return -1;
+			}
+			if (strcmp(s->last_logged, err)) {
+				log_err("%s; retrying in %d s", err, KERNEL_RETRY);
+				snprintf(s->last_logged, sizeof(s->last_logged), "%s", err);
+			}
+			s->kernel_retry_after = now() + KERNEL_RETRY;
+			return 0;
+		}
+		s->tunnel_ok = true;
+		snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "up");
+	}
+
+	if (c->has_registration && !s->reg_pid) {
+		bool stale = c->reregister && s->st.last_success &&
+			     wall() >= s->st.last_success + (long)c->reregister;
+
+		if (!registration_current(s) || stale) {
+			/* A new address (a prefix change) is registered at once;
+			 * the backoff is for retries of one address. */
+			if (memcmp(&s->reg_target, &s->local, sizeof(s->local))) {
+				s->reg_target = s->local;
+				s->st.failures = 0;
+				s->next_attempt = 0;
+			}
+			if (now() >= s->next_attempt)
+				start_registration(s);
+		}
+	}
+
+	if (!c->has_registration || registration_current(s)) {
+		if (c->has_tunnel)
+			set_message(s, LOG_INFO, "%s up: %s from %s to %s", c->tunnel_name,
+				    s->st.address, local, s->st.remote_address);
+		else
+			set_message(s, LOG_INFO, "%s registered", local);
+		notify(s, "ready", s->st.message);
+	} else if (s->reg_pid) {
+		set_message(s, LOG_INFO, "registering %s", local);
+	} else {
+		set_message(s, LOG_INFO, "registration of %s failed: %s; retrying", local,
+			    s->st.last_result);
+	}
+	return 0;
+}
+
+/* --- main loop ------------------------------------------------------------- */
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct supervisor *s = data;
+
+	/* Address lifetimes are refreshed by every RA; that is an event we
+	 * must look at (a prefix may have been deprecated), but only ours. */
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWADDR:
+	case RTM_DELADDR: {
+		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+
+		if (ifa->ifa_index == s->wan_ifindex || ifa->ifa_index == s->tunnel_ifindex)
+			s->dirty = true;
+		break;
+	}
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE: {
+		const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+		if (rtm->rtm_family == AF_INET && rtm->rtm_dst_len == 0)
+			s->dirty = true;
+		break;
+	}
+	default:
+		s->dirty = true;	/* links: cheap to re-check, rare */
+	}
+	return MNL_CB_OK;
+}
+
+static int poll_timeout(const struct supervisor *s)
+{
+	time_t t = now(), next = 0;
+
+	if (s->cfg.has_registration && !s->reg_pid && s->have_local &&
+	    !registration_current(s) && s->next_attempt)
+		next = s->next_attempt;
+	if (s->cfg.remote_is_name && !s->have_remote && (!next || s->resolve_after < next))
+		next = s->resolve_after;
+	if (s->kernel_retry_after > t && (!next || s->kernel_retry_after < next))
+		next = s->kernel_retry_after;
+	if (s->cfg.reregister && s->st.last_success && !s->reg_pid) {
+		time_t due = t + (s->st.last_success + (long)s->cfg.reregister - wall());
+
+		if (!next || due < next)
+			next = due;
+	}
+	if (!next)
+		return -1;		/* idle: sleep until the kernel tells us */
+	return next <= t ? 0 : (int)((next - t) * 1000);
+}
+
+static int run(struct supervisor *s)
+{
+	for (;;) {
+		struct pollfd pfd[3] = {
+			{ .fd = nl_fd(&s->mon), .events = POLLIN },
+			{ .fd = s->sigfd, .events = POLLIN },
+			{ .fd = s->reg_fd, .events = POLLIN },
+		};
+		int ret;
+
+		if (s->dirty || poll_timeout(s) == 0) {
+			if (converge(s) < 0)
+				return -1;
+			save_state(s);
+		}
+		ret = poll(pfd, s->reg_fd >= 0 ? 3 : 2, poll_timeout(s));
+		if (ret < 0 && errno != EINTR)
+			return -1;
+		if (ret == 0)
+			s->dirty = true;
+		if (pfd[0].revents) {
+			ret = nl_read_events(&s->mon, event_cb, s);
+			/* The kernel dropped events: resync by a full look. */
+			if (ret == -ENOBUFS)
+				s->dirty = true;
+		}
+		if (s->reg_fd >= 0 && pfd[2].revents)
+			read_registration(s);
+		if (pfd[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(s->sigfd, &si, sizeof(si)) != sizeof(si))
+				continue;
+			switch (si.ssi_signo) {
+			case SIGHUP:
+				s->dirty = true;
+				s->next_attempt = 0;
+				break;
+			case SIGUSR1:
+				stop_registration(s);
+				log_info("replaced; leaving the tunnel as it is");
+				return 0;
+			default:
+				log_info("stopping");
+				teardown(s, true);
+				state_remove(s->cfg.ifname);
+				return 0;
+			}
+		}
+	}
+}
+
+static int setup(struct supervisor *s)
+{
+	char err[400];
+	char **names = config_env_option_names(environ);
+	sigset_t mask;
+	const char *fd;
+	int ret;
+
+	ret = config_parse(&s->cfg, getenv("IFACE") ? getenv("IFACE") : "", config_env_lookup,
+			   NULL, (const char *const *)names, err, sizeof(err));
+	config_free_names(names);
+	if (ret <= 0) {
+		log_err("%s", ret < 0 ? err : "nothing to supervise");
+		return -1;
+	}
+	log_set_ident(s->cfg.ifname);
+	if (s->cfg.has_inline_password &&
+	    secret_take_from_env(s->password, sizeof(s->password)) < 0) {
+		log_err("transix-password: unusable");
+		return -1;
+	}
+
+	fd = getenv("TRANSIX_NOTIFY_FD");
+	s->notify_fd = fd ? atoi(fd) : -1;
+	if (s->notify_fd >= 0 && fcntl(s->notify_fd, F_SETFD, FD_CLOEXEC) < 0)
+		s->notify_fd = -1;
+	s->reg_fd = -1;
+	s->dirty = true;
+
+	/* What the previous supervisor knew, so that "ifup" on a working
+	 * interface does not register again. */
+	if (state_read(s->cfg.ifname, &s->st) < 0)
+		memset(&s->st, 0, sizeof(s->st));
+	s->st.next_retry = 0;
+	s->st.message[0] = '\0';
+	if (!strcmp(s->st.registration, "pending"))
+		snprintf(s->st.registration, sizeof(s->st.registration), "failed");
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	s->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s->sigfd < 0)
+		return -1;
+
+	if ((ret = nl_open(&s->rq, 0)) < 0 ||
+	    (ret = nl_open(&s->mon, RTMGRP_LINK | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_IFADDR |
+				    RTMGRP_IPV4_ROUTE)) < 0) {
+		log_err("cannot open rtnetlink: %s", strerror(-ret));
+		return -1;
+	}
+	if ((ret = pidfile_write(s->cfg.ifname)) < 0) {
+		log_err("cannot write pid file under %s: %s", STATE_DIR, strerror(-ret));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct supervisor s;
+	int ret;
+
+	(void)argc;
+	(void)unused_signal;
+	log_open(argv[0], getenv("IFACE"), isatty(2) ? LOG_TO_STDERR : LOG_TO_SYSLOG);
+	if (setup(&s) < 0) {
+		notify(&s, "error", "transix-supervisor could not start (see syslog)");
+		return 111;
+	}
+	log_info("started");
+	ret = run(&s);
+	if (ret < 0) {
+		/* Nothing half-done: what this run made goes again. */
+		teardown(&s, false);
+		state_remove(s.cfg.ifname);
+	}
+	secret_wipe(s.password, sizeof(s.password));
+	return ret < 0 ? 1 : 0;
+}

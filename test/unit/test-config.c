@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Stanza options -> struct transix_config, and every class of bad input. */
+#include "config.h"
+#include "unit.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+
+struct opt {
+	const char *name, *value;
+};
+
+static const char *lookup(const char *option, void *ctx)
+{
+	for (const struct opt *o = ctx; o->name; o++)
+		if (!strcmp(o->name, option))
+			return o->value;
+	return NULL;
+}
+
+static int parse(struct transix_config *c, const struct opt *opts, char *err, size_t len)
+{
+	const char *names[32];
+	int n = 0;
+
+	for (const struct opt *o = opts; o->name && n < 31; o++)
+		names[n++] = o->name;
+	names[n] = NULL;
+	return config_parse(c, "ens224.1000", lookup, (void *)(uintptr_t)opts, names, err, len);
+}
+
+#define BASE \
+	{ "iid", "::feed" }, { "tunnel-remote", "2001:db8:ffff::140" }, \
+	{ "tunnel-address", "203.0.113.5" }, { "transix-user", "USER" }, \
+	{ "transix-password-file", "/etc/ifupdown-transix/ens224.1000.secret" }
+
+static void test_full_stanza(void)
+{
+	const struct opt opts[] = { BASE, { NULL, NULL } };
+	struct transix_config c;
+	char err[256], buf[64];
+
+	CHECK_INT(parse(&c, opts, err, sizeof(err)), 1);
+	CHECK_STR(err, "");
+	CHECK(c.has_iid && c.has_tunnel && c.has_address && c.has_registration);
+	CHECK_STR(inet_ntop(AF_INET6, &c.iid, buf, sizeof(buf)), "::feed");
+	CHECK_STR(inet_ntop(AF_INET6, &c.remote, buf, sizeof(buf)), "2001:db8:ffff::140");
+	CHECK_STR(inet_ntop(AF_INET, &c.address, buf, sizeof(buf)), "203.0.113.5");
+	CHECK_INT(c.address_plen, 32);
+	CHECK_STR(c.tunnel_name, "tx-ens224.1000");
+	CHECK_INT(c.mtu, 1460);
+	CHECK_INT(c.encaplimit, ENCAPLIMIT_NONE);
+	CHECK(c.default_route);
+	CHECK_INT(c.wait, DEFAULT_TUNNEL_WAIT);
+	CHECK_STR(c.update_url, "http://update.transix.jp/request");
+	CHECK_STR(c.user, "USER");
+	CHECK(!c.has_inline_password);
+}
+
+static void test_not_ours(void)
+{
+	const struct opt opts[] = { { "dhcp", "1" }, { "accept-ra", "2" }, { NULL, NULL } };
+	const struct opt ifupdown2_tunnel[] = {
+		{ "tunnel-mode", "ipip6" }, { "tunnel-endpoint", "2001:db8::1" }, { NULL, NULL },
+	};
+	struct transix_config c;
+	char err[256];
+
+	CHECK_INT(parse(&c, opts, err, sizeof(err)), 0);
+	/* ifupdown2's own tunnel stanzas are not ours and not typos of ours. */
+	CHECK_INT(parse(&c, ifupdown2_tunnel, err, sizeof(err)), 0);
+}
+
+static void test_options(void)
+{
+	const struct opt opts[] = {
+		{ "tunnel-remote", "gw.transix.jp" }, { "tunnel-address", "192.0.0.2/29" },
+		{ "tunnel-name", "dslite0" }, { "tunnel-mtu", "1500" },
+		{ "tunnel-encaplimit", "4" }, { "tunnel-default-route", "no" },
+		{ "tunnel-wait", "0" }, { "tunnel-local", "2001:db8:1:1::feed" },
+		{ NULL, NULL },
+	};
+	struct transix_config c;
+	char err[256];
+
+	CHECK_INT(parse(&c, opts, err, sizeof(err)), 1);
+	CHECK_STR(err, "");
+	CHECK(c.remote_is_name);
+	CHECK_STR(c.remote_name, "gw.transix.jp");
+	CHECK_INT(c.address_plen, 29);
+	CHECK_STR(c.tunnel_name, "dslite0");
+	CHECK_INT(c.mtu, 1500);
+	CHECK_INT(c.encaplimit, 4);
+	CHECK(!c.default_route);
+	CHECK_INT(c.wait, 0);
+	CHECK(c.has_local && !c.has_iid && !c.has_registration);
+}
+
+static void test_iid_only(void)
+{
+	const struct opt opts[] = { { "iid", "::1:2:3:feed" }, { NULL, NULL } };
+	struct transix_config c;
+	char err[256];
+
+	CHECK_INT(parse(&c, opts, err, sizeof(err)), 1);
+	CHECK(c.has_iid && !c.has_tunnel && !c.has_registration);
+}
+
+/* Each bad value: rejected, and the message names stanza, option, value. */
+static void expect_error(const struct opt *opts, const char *want)
+{
+	struct transix_config c;
+	char err[256];
+
+	CHECK_INT(parse(&c, opts, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, want)) {
+		unit_failures++;
+		fprintf(stderr, "error \"%s\" lacks \"%s\"\n", err, want);
+	}
+	unit_checks++;
+	CHECK(!strncmp(err, "iface ens224.1000: option ", 26));
+}
+
+#define BAD(name_, val_, want) do { \
+	const struct opt o_[] = { { name_, val_ }, BASE, { NULL, NULL } }; \
+	expect_error(o_, want); \
+} while (0)
+
+static void test_bad_values(void)
+{
+	/* Put first so that the bad value wins over BASE's. */
+	BAD("iid", "feed", "option iid \"feed\": not an interface identifier");
+	BAD("iid", "2001:db8::feed", "option iid \"2001:db8::feed\": the upper 64 bits");
+	BAD("iid", "::", "option iid \"::\": must not be zero");
+	BAD("tunnel-remote", "203.0.113.1", "option tunnel-remote \"203.0.113.1\": not an IPv6");
+	BAD("tunnel-remote", "2001:db8::zz", "option tunnel-remote \"2001:db8::zz\"");
+	BAD("tunnel-remote", "fe80::1", "not a global IPv6 address");
+	BAD("tunnel-remote", "bad_host.example", "not an IPv6 address or host name");
+	BAD("tunnel-local", "192.0.2.1", "option tunnel-local \"192.0.2.1\": an IPv4 address");
+	BAD("tunnel-address", "2001:db8::5", "option tunnel-address \"2001:db8::5\": an IPv6");
+	BAD("tunnel-address", "203.0.113.300", "option tunnel-address \"203.0.113.300\"");
+	BAD("tunnel-address", "203.0.113.5/33", "prefix length must be 1 to 32");
+	BAD("tunnel-name", "a-name-much-too-long", "option tunnel-name \"a-name-much-too-long\"");
+	BAD("tunnel-name", "bad/name", "not a valid interface name");
+	BAD("tunnel-name", "ens224.1000", "is the name of the WAN interface itself");
+	BAD("tunnel-mtu", "99999", "option tunnel-mtu \"99999\": not a number between 576");
+	BAD("tunnel-mtu", "14x0", "option tunnel-mtu \"14x0\"");
+	BAD("tunnel-mtu", "-1", "option tunnel-mtu \"-1\"");
+	BAD("tunnel-encaplimit", "256", "expected none or 0 to 255");
+	BAD("tunnel-default-route", "maybe", "option tunnel-default-route \"maybe\": expected yes or no");
+	BAD("tunnel-wait", "601", "option tunnel-wait \"601\"");
+	BAD("transix-update-url", "ftp://update.transix.jp/request", "option transix-update-url");
+	BAD("transix-password-file", "relative/path", "must be an absolute path");
+	BAD("transix-timeout", "0", "option transix-timeout \"0\"");
+	BAD("transix-reregister-interval", "30", "0 (never) or at least 60");
+	BAD("tunnel-adress", "203.0.113.5", "option tunnel-adress: unknown option");
+	BAD("iid", "::feed\n::beef", "option iid: given more than once");
+}
+
+static void test_bad_combinations(void)
+{
+	const struct opt no_remote[] = {
+		{ "iid", "::feed" }, { "tunnel-address", "203.0.113.5" }, { NULL, NULL },
+	};
+	const struct opt no_address[] = {
+		{ "tunnel-remote", "2001:db8:ffff::140" }, { NULL, NULL },
+	};
+	const struct opt no_password[] = {
+		{ "iid", "::feed" }, { "transix-user", "U" }, { NULL, NULL },
+	};
+	const struct opt two_passwords[] = {
+		{ "iid", "::feed" }, { "transix-user", "U" }, { "transix-password", "p" },
+		{ "transix-password-file", "/etc/p" }, { NULL, NULL },
+	};
+	const struct opt no_user[] = {
+		{ "iid", "::feed" }, { "transix-password-file", "/etc/p" }, { NULL, NULL },
+	};
+	const struct opt no_source[] = {
+		{ "transix-user", "U" }, { "transix-password-file", "/etc/p" }, { NULL, NULL },
+	};
+	const struct opt local_not_iid[] = {
+		{ "iid", "::feed" }, { "tunnel-remote", "2001:db8:ffff::140" },
+		{ "tunnel-address", "203.0.113.5" }, { "tunnel-local", "2001:db8:1:1::beef" },
+		{ NULL, NULL },
+	};
+
+	expect_error(no_remote, "option tunnel-address: needs tunnel-remote");
+	expect_error(no_address, "option tunnel-remote: needs tunnel-address");
+	expect_error(no_password, "option transix-user \"U\": needs transix-password-file");
+	expect_error(two_passwords, "option transix-password: cannot be used together");
+	expect_error(no_user, "option transix-password-file: needs transix-user");
+	expect_error(no_source, "needs iid or tunnel-remote");
+	expect_error(local_not_iid, "option tunnel-local: does not end in the iid");
+}
+
+static void test_inline_password_never_quoted(void)
+{
+	const struct opt opts[] = {
+		{ "iid", "::feed" }, { "transix-user", "U" }, { "transix-password", "s3cret\nagain" },
+		{ NULL, NULL },
+	};
+	struct transix_config c;
+	char err[256];
+
+	CHECK_INT(parse(&c, opts, err, sizeof(err)), -EINVAL);
+	CHECK(!strstr(err, "s3cret"));
+}
+
+static void test_tunnel_names(void)
+{
+	char name[IF_NAMESIZE];
+
+	config_default_tunnel_name(name, "ens224.1000");
+	CHECK_STR(name, "tx-ens224.1000");
+	config_default_tunnel_name(name, "enp0s31f6.1000");	/* 14 bytes: too long */
+	CHECK_INT(strlen(name), 11);
+	CHECK(!strncmp(name, "tx-", 3));
+	CHECK(config_valid_ifname(name));
+	CHECK(config_valid_hostname("update.transix.jp"));
+	CHECK(!config_valid_hostname("-bad.example"));
+	CHECK(!config_valid_hostname("a..b"));
+}
+
+static void test_env_names(void)
+{
+	char a[] = "IF_TUNNEL_REMOTE=x", b[] = "PATH=/bin", c[] = "IF_TRANSIX_PASSWORD_FILE=/p";
+	char *env[] = { a, b, c, NULL };
+	char **names = config_env_option_names(env);
+
+	CHECK(names != NULL);
+	if (names) {
+		CHECK_STR(names[0], "tunnel-remote");
+		CHECK_STR(names[1], "transix-password-file");
+		CHECK(names[2] == NULL);
+	}
+	config_free_names(names);
+}
+
+int main(void)
+{
+	test_full_stanza();
+	test_not_ours();
+	test_options();
+	test_iid_only();
+	test_bad_values();
+	test_bad_combinations();
+	test_inline_password_never_quoted();
+	test_tunnel_names();
+	test_env_names();
+	return unit_done("test-config");
+}
