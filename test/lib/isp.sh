@@ -36,29 +36,37 @@
 #   isp_dump
 #   router_exec CMD... / router_vlan_add [VID] / router_checkip [TIMEOUT]
 #   router_addr_ready ADDR
+#   lan_setup / lan_exec CMD...    optional LAN host behind the router
 #   wait_for TIMEOUT_SECONDS CMD...
 
 # Everything the scenarios may refer to instead of hard-coding addresses.
 export ROUTER_NS=router ISP_NS=isp INET_NS=inet
 export WAN_PARENT=ens224 WAN_VLAN=1000
-export WAN_IF=ens224.1000      # the router's WAN as ifupdown names it
 export ISP_LINK=ngn0           # ISP side of the veth
-export ISP_WAN_IF=ngn0.1000    # where the ISP's IPv6 lives
-export NGN_PREFIX=2001:db8:1:1 # the /64 advertised, without "::/64"
-export ISP_LINK_ADDR=$NGN_PREFIX::1
 export ROUTER_IID=::feed       # the "interface ID" of the contract
-export ROUTER_ADDR=$NGN_PREFIX::feed
+export ISP_RUN=/run/isp
+# What isp_setup's options or isp_renumber change.
+_isp_defaults() {
+	export WAN_IF=ens224.1000      # the router's WAN as ifupdown names it
+	export ISP_WAN_IF=ngn0.1000    # where the ISP's IPv6 lives
+	export NGN_PREFIX=2001:db8:1:1 # the /64 advertised, without "::/64"
+	export ISP_LINK_ADDR=$NGN_PREFIX::1
+	export ROUTER_ADDR=$NGN_PREFIX$ROUTER_IID
+	export FIXED_IP=203.0.113.5
+	export TRANSIX_USER=transix-user
+	export TRANSIX_PASSWORD_FILE=$ISP_RUN/password
+	unset _ISP_OLD_PREFIX _ISP_VLAN
+}
+_isp_defaults
 export AFTR=2001:db8:ffff::140
 export DNS6=2001:db8:ffff::53
 export UPDATE_ADDR=2001:db8:ffff::400
 export UPDATE_HOST=update.transix.jp
 export UPDATE_URL=http://update.transix.jp/request
-export FIXED_IP=203.0.113.5
 export INET_ADDR=198.51.100.1 ISP_INET_ADDR=198.51.100.254
 export CHECKIP_URL=http://198.51.100.1/
-export TRANSIX_USER=transix-user
-export ISP_RUN=/run/isp
-export TRANSIX_PASSWORD_FILE=$ISP_RUN/password
+export LAN_NS=lan LAN_IF=ens192 # optional LAN behind the router (lan_setup)
+export LAN_ROUTER_ADDR=192.0.2.1 LAN_HOST_ADDR=192.0.2.10
 
 _ISP_LIB_DIR=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
 _ISP_TOP=${_ISP_LIB_DIR%/test/lib}
@@ -130,15 +138,42 @@ router_addr_ready() {
 	[[ -n $out && $out != *tentative* && $out != *dadfailed* ]]
 }
 
+# lan_setup: a LAN behind the router (call after isp_setup): the router's
+# ens192 with $LAN_ROUTER_ADDR/24 (up), and netns lan with one host,
+# $LAN_HOST_ADDR/24, default route via the router.  Forwarding and NAT are
+# the router's business (the system under test).
+lan_setup() {
+	ip -batch - <<-EOF || return
+		netns add $LAN_NS
+		link add $LAN_IF netns $ROUTER_NS type veth peer name eth0 netns $LAN_NS
+	EOF
+	ip -n "$ROUTER_NS" -batch - <<-EOF || return
+		address add $LAN_ROUTER_ADDR/24 dev $LAN_IF
+		link set $LAN_IF up
+	EOF
+	ip -n "$LAN_NS" -batch - <<-EOF
+		link set lo up
+		link set eth0 up
+		address add $LAN_HOST_ADDR/24 dev eth0
+		route add default via $LAN_ROUTER_ADDR
+	EOF
+}
+
+# lan_exec CMD...: run CMD on the LAN host.
+lan_exec() { ip netns exec "$LAN_NS" "$@"; }
+
 # isp_setup [--no-vlan] [--no-ra] [--user U --password-file F] [--fixed-ip A]
 #   Build the three namespaces and start the ISP's daemons; returns when
-#   they all answer.  --no-vlan: the ISP's IPv6 is on untagged ngn0 and the
-#   router's WAN is ens224.  --no-ra: radvd not started (isp_ra_start later).
+#   they all answer.  The router's ens224 is up; ens224.1000 not created.
+#   --no-vlan: the ISP's IPv6 is on untagged ngn0 and the router's WAN is
+#   ens224, left DOWN (bring it up, or let ifup do it).
+#   --no-ra: radvd not started (isp_ra_start later).
 #   Without --user/--password-file the credentials are $TRANSIX_USER and
 #   the password in $TRANSIX_PASSWORD_FILE (also exported as
 #   $TRANSIX_PASSWORD).  --fixed-ip: the customer's IPv4 (default 203.0.113.5).
 # shellcheck disable=SC2120 # optional arguments
 isp_setup() {
+	_isp_defaults
 	local vlan=1 ra=1 user=$TRANSIX_USER pwfile='' fixed=$FIXED_IP
 	while (($#)); do
 		case $1 in
@@ -198,10 +233,13 @@ isp_setup() {
 		address add $INET_ADDR/24 dev eth0
 		route add default via $ISP_INET_ADDR
 	EOF
-	ip -n "$ROUTER_NS" -batch - <<-EOF || return
-		link set lo up
-		link set $WAN_PARENT up
-	EOF
+	# With a VLAN the parent is up, as on a machine whose ifupdown has not
+	# yet created the VLAN.  Without one, ens224 IS the WAN: left down, so
+	# that nothing (SLAAC, DAD) happens before the system under test says so.
+	{
+		echo "link set lo up"
+		((vlan)) && echo "link set $WAN_PARENT up"
+	} | ip -n "$ROUTER_NS" -batch - || return
 
 	_isp_write_dnsmasq_conf
 	ip netns exec "$ISP_NS" dnsmasq --conf-file="$ISP_RUN/dnsmasq.conf" ||
@@ -366,16 +404,17 @@ isp_registered_source() {
 	echo "${BASH_REMATCH[1]}"
 }
 
-# isp_teardown: stop the ISP's daemons and everything running in the three
-# namespaces, then delete the namespaces.  (The harness also cleans up
-# after every scenario; this is for scenarios that rebuild the ISP.)
+# isp_teardown: stop the ISP's daemons and everything running in the
+# namespaces (router, isp, inet, lan), then delete the namespaces.  (The
+# harness cleans up after every scenario anyway; this is for scenarios that
+# rebuild the ISP.)
 isp_teardown() {
 	local ns f pids
 	for f in "$ISP_RUN"/*.pid; do
 		[[ -s $f ]] && kill -9 "$(<"$f")" 2>/dev/null
 		rm -f "$f"
 	done
-	for ns in "$ROUTER_NS" "$ISP_NS" "$INET_NS"; do
+	for ns in "$ROUTER_NS" "$ISP_NS" "$INET_NS" "$LAN_NS"; do
 		[[ -e /run/netns/$ns ]] || continue
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		# shellcheck disable=SC2086 # a list of pids
@@ -383,6 +422,7 @@ isp_teardown() {
 		ip netns delete "$ns"
 	done
 	rm -f "$ISP_RUN/env" "$ISP_RUN/update.ready"
+	_isp_defaults
 	return 0
 }
 
@@ -390,7 +430,7 @@ isp_teardown() {
 # (the harness runs it after a failed scenario).  Never prints passwords.
 isp_dump() {
 	local ns
-	for ns in "$ROUTER_NS" "$ISP_NS" "$INET_NS"; do
+	for ns in "$ROUTER_NS" "$ISP_NS" "$INET_NS" "$LAN_NS"; do
 		[[ -e /run/netns/$ns ]] || continue
 		echo "=== netns $ns ==="
 		ip -n "$ns" -d address show

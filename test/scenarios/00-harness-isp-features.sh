@@ -6,7 +6,7 @@
 # --no-vlan, --no-ra + isp_ra_start, custom credentials (a canary password
 # that must never reach a log), --fixed-ip, scripted slow/hang answers,
 # isp_renumber with re-registration moving the AFTR's tunnel, and
-# isp_ra_stop --graceful.
+# isp_ra_stop --graceful, lan_setup.
 # uml-timeout: 150
 # shellcheck disable=SC2016 # eval'd conditions for wait_for
 set -eu
@@ -22,7 +22,9 @@ step "ISP without VLAN and without RA; custom credentials and fixed IP"
 isp_setup --no-vlan --no-ra --user user@example --password-file /etc/transix-test.pw --fixed-ip 203.0.113.77
 assert_eq "$WAN_IF" "$WAN_PARENT" "WAN without VLAN"
 assert_eq "$FIXED_IP" 203.0.113.77 "FIXED_IP"
+assert_match "$(ip -n router link show "$WAN_IF")" "state DOWN" "$WAN_IF left down"
 ip -n router token set "$ROUTER_IID" dev "$WAN_IF"
+ip -n router link set "$WAN_IF" up
 _isp_nap 3
 assert_eq "$(ip -n router -6 -o addr show dev "$WAN_IF" scope global)" "" "addresses without RA"
 
@@ -74,8 +76,19 @@ found=$(grep -r -l -F -e "$canary" -e "$enc" /etc /var/log /var/lib /run /tmp \
 	--exclude=transix-test.pw 2>/dev/null || :)
 assert_eq "$found" "" "files containing the canary password"
 
+step "lan_setup: a LAN host behind the router"
+lan_setup
+assert_ok lan_exec ping -c 1 -W 2 "$LAN_ROUTER_ADDR"
+
 step "isp_ra_stop --graceful: the final RA removes the default route"
 assert_match "$(ip -n router -6 route show default)" "via fe80:" "default route before"
 isp_ra_stop --graceful
 wait_for 10 eval '[[ -z $(ip -n router -6 route show default) ]]' || fail "default route still there"
+
+step "isp_teardown, then a fresh default ISP"
+isp_teardown
+assert_eq "$(ip netns list)" "" "namespaces after isp_teardown"
+isp_setup
+assert_eq "$WAN_IF:$NGN_PREFIX:$FIXED_IP" "ens224.1000:2001:db8:1:1:203.0.113.5" "defaults again"
+assert_eq "$(isp_update_count)" 0 "fresh request log"
 step "done"
