@@ -89,32 +89,6 @@ static int check_system(const struct transix_config *c, struct nl *nl)
 	return 0;
 }
 
-/* SLAAC must run for the token to matter: the kernel also refuses a token
- * on a device that does not accept RAs or never solicits them. */
-static int prepare_slaac(const struct transix_config *c)
-{
-	int forwarding = 0, accept_ra = 1, autoconf = 1, solicit = 3, ret = 0;
-
-	sysctl_ipv6_get(c->ifname, "forwarding", &forwarding);
-	sysctl_ipv6_get(c->ifname, "accept_ra", &accept_ra);
-	sysctl_ipv6_get(c->ifname, "autoconf", &autoconf);
-	sysctl_ipv6_get(c->ifname, "router_solicitations", &solicit);
-	/* A router forwards, and a forwarding interface ignores RAs unless
-	 * accept_ra is 2. */
-	if (forwarding && accept_ra != 2)
-		ret = sysctl_ipv6_set(c->ifname, "accept_ra", 2);
-	else if (!forwarding && accept_ra == 0)
-		ret = sysctl_ipv6_set(c->ifname, "accept_ra", 1);
-	if (!ret && !autoconf)
-		ret = sysctl_ipv6_set(c->ifname, "autoconf", 1);
-	if (!ret && solicit == 0)
-		ret = sysctl_ipv6_set(c->ifname, "router_solicitations", 3);
-	if (ret < 0)
-		log_err("iface %s: cannot enable SLAAC (net.ipv6.conf.%s.*): %s", c->ifname,
-			c->ifname, strerror(-ret));
-	return ret;
-}
-
 static int set_token(const struct transix_config *c, struct nl *nl, const struct in6_addr *tok)
 {
 	unsigned int ifindex = if_nametoindex(c->ifname);
@@ -137,8 +111,17 @@ static int pre_up(const struct transix_config *c, struct nl *nl)
 {
 	if (check_system(c, nl) < 0)
 		return -1;
-	if (c->has_iid && (prepare_slaac(c) < 0 || set_token(c, nl, &c->iid) < 0))
-		return -1;
+	if (c->has_iid) {
+		int ret = slaac_enable(c->ifname);
+
+		if (ret < 0) {
+			log_err("iface %s: cannot enable SLAAC (net.ipv6.conf.%s.*): %s", c->ifname,
+				c->ifname, strerror(-ret));
+			return -1;
+		}
+		if (set_token(c, nl, &c->iid) < 0)
+			return -1;
+	}
 	return 0;
 }
 

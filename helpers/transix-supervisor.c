@@ -110,7 +110,9 @@ static void notify(struct supervisor *s, const char *what, const char *text)
 	}
 }
 
-/* Logs a waiting reason once, not on every event that leaves it unchanged. */
+/* Logs a waiting reason once, not on every event that leaves it unchanged;
+ * QUIET: only the status and the hook hear of it (it was logged already). */
+#define QUIET (-1)
 static void set_message(struct supervisor *s, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void set_message(struct supervisor *s, int prio, const char *fmt, ...)
@@ -121,7 +123,8 @@ static void set_message(struct supervisor *s, int prio, const char *fmt, ...)
 	vsnprintf(s->st.message, sizeof(s->st.message), fmt, ap);
 	va_end(ap);
 	if (strcmp(s->last_logged, s->st.message)) {
-		logmsg(prio, "%s", s->st.message);
+		if (prio >= 0)
+			logmsg(prio, "%s", s->st.message);
 		snprintf(s->last_logged, sizeof(s->last_logged), "%s", s->st.message);
 		if (prio != LOG_ERR)
 			notify(s, "waiting", s->st.message);
@@ -588,9 +591,9 @@ static int converge(struct supervisor *s)
 			set_message(s, LOG_INFO, "%s registered", local);
 		notify(s, "ready", s->st.message);
 	} else if (s->reg_pid) {
-		set_message(s, LOG_INFO, "registering %s", local);
+		set_message(s, QUIET, "registering %s", local);
 	} else {
-		set_message(s, LOG_INFO, "registration of %s failed: %s; retrying", local,
+		set_message(s, QUIET, "registration of %s failed: %s; retrying", local,
 			    s->st.last_result);
 	}
 	return 0;
@@ -717,6 +720,10 @@ static int setup(struct supervisor *s)
 		return -1;
 	}
 	log_set_ident(s->cfg.ifname);
+	/* ifupdown's inet6 method ran after pre-up and may have turned RAs
+	 * down again (accept_ra 1 on a forwarding router). */
+	if (s->cfg.has_iid && (ret = slaac_enable(s->cfg.ifname)) > 0)
+		log_info("enabled SLAAC on %s (accept_ra/autoconf)", s->cfg.ifname);
 	if (s->cfg.has_inline_password &&
 	    secret_take_from_env(s->password, sizeof(s->password)) < 0) {
 		log_err("transix-password: unusable");

@@ -396,6 +396,10 @@ static int check_combinations(struct parser *p)
 	if (cfg->has_registration && !cfg->has_tunnel && !cfg->has_iid)
 		return bad(p, "transix-user", NULL,
 			   "needs iid or tunnel-remote to know which address to register");
+	/* ifupdown applies its own accept_ra after our pre-up hook. */
+	if (cfg->has_iid && p->lookup("accept-ra", p->ctx) &&
+	    !strcmp(p->lookup("accept-ra", p->ctx), "0"))
+		return bad(p, "accept_ra", "0", "iid needs router advertisements (use 1 or 2)");
 	if (cfg->has_local && cfg->has_iid &&
 	    memcmp(cfg->local.s6_addr + 8, cfg->iid.s6_addr + 8, 8))
 		return bad(p, "tunnel-local", NULL, "does not end in the iid");

@@ -97,5 +97,12 @@ int token_set(struct nl *nl, unsigned int ifindex, const struct in6_addr *token)
 /* --- sysctl (sysctl.c): /proc/sys/net/ipv6/conf/IFNAME/KEY ---------------- */
 int sysctl_ipv6_get(const char *ifname, const char *key, int *value);
 int sysctl_ipv6_set(const char *ifname, const char *key, int value);
+/*
+ * Makes the kernel do SLAAC on ifname: accept_ra (2 when the interface
+ * forwards, since a forwarding interface ignores RAs otherwise), autoconf,
+ * router solicitations.  Changes only what is off; 1 if it changed
+ * something, 0 if not, -errno.
+ */
+int slaac_enable(const char *ifname);
 
 #endif

@@ -56,3 +56,30 @@ int sysctl_ipv6_set(const char *ifname, const char *key, int value)
 	close(fd);
 	return ret;
 }
+
+int slaac_enable(const char *ifname)
+{
+	int forwarding = 0, accept_ra = 1, autoconf = 1, solicit = 3, ret = 0, changed = 0;
+
+	sysctl_ipv6_get(ifname, "forwarding", &forwarding);
+	sysctl_ipv6_get(ifname, "accept_ra", &accept_ra);
+	sysctl_ipv6_get(ifname, "autoconf", &autoconf);
+	sysctl_ipv6_get(ifname, "router_solicitations", &solicit);
+	if (forwarding && accept_ra != 2) {
+		ret = sysctl_ipv6_set(ifname, "accept_ra", 2);
+		changed = 1;
+	} else if (!forwarding && accept_ra == 0) {
+		ret = sysctl_ipv6_set(ifname, "accept_ra", 1);
+		changed = 1;
+	}
+	if (!ret && !autoconf) {
+		ret = sysctl_ipv6_set(ifname, "autoconf", 1);
+		changed = 1;
+	}
+	/* The kernel refuses a token on a device that never solicits. */
+	if (!ret && solicit == 0) {
+		ret = sysctl_ipv6_set(ifname, "router_solicitations", 3);
+		changed = 1;
+	}
+	return ret < 0 ? ret : changed;
+}

@@ -156,6 +156,7 @@ static void test_bad_values(void)
 	BAD("transix-reregister-interval", "30", "0 (never) or at least 60");
 	BAD("tunnel-adress", "203.0.113.5", "option tunnel-adress: unknown option");
 	BAD("iid", "::feed\n::beef", "option iid: given more than once");
+	BAD("accept-ra", "0", "option accept_ra \"0\": iid needs router advertisements");
 }
 
 static void test_bad_combinations(void)
