@@ -94,12 +94,20 @@ test/unit/build/%: test/unit/%.c $(LIB_SRCS) test/unit/unit.h
 check-unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
 
+# transix-register against a local HTTP stub (loopback only).
+check-http: helpers/transix-register
+	test/http/test-register.sh helpers/transix-register
+
 # Real-kernel scenarios: User-Mode Linux guest, emulated ISP, real ifupdown.
-# UML_ARGS may name scenarios or pass --deb FILE.
+# UML_ARGS may name scenarios, e.g. make check-uml UML_ARGS=10-stanza-up-down
 check-uml: all
 	test/uml/run $(UML_ARGS)
 
-check: check-unit check-uml
+# Everything, with one "N passed, N failed" line at the end.  DEB=file.deb
+# runs the real-kernel scenarios against the installed package instead of
+# against "make install".
+check: all $(UNIT_BINS)
+	DEB=$(DEB) UML_ARGS="$(UML_ARGS)" test/check
 
 demo: all
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory deps; fi
