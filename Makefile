@@ -116,7 +116,8 @@ demo: all
 bench: all
 	test/bench/run
 
-# Build and test dependencies (Debian 12).
+# Build and test dependencies (Debian 12).  ifupdown2 is only downloaded:
+# the ifupdown2 scenario swaps it in inside its throwaway guest root.
 DEPS := build-essential pkg-config libmnl-dev libcurl4-openssl-dev \
         user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
         python3 curl iputils-ping procps psmisc \
@@ -128,7 +129,11 @@ deps:
 			for p in $(DEPS); do dpkg-query -W $$p >/dev/null 2>&1 || echo $$p; done); \
 		if [ -n "$$missing" ]; then \
 			apt-get update && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y --no-install-recommends $$missing; \
+			apt-get install -y --no-install-recommends $$missing || exit 1; \
+		fi; \
+		if ! ls test/.cache/ifupdown2_*.deb >/dev/null 2>&1; then \
+			mkdir -p test/.cache && cd test/.cache && \
+			{ apt-get download ifupdown2 || { apt-get update && apt-get download ifupdown2; }; }; \
 		fi; \
 	else \
 		echo "run as root, or: apt-get install $(DEPS)"; \
