@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -125,20 +126,26 @@ static int pre_up(const struct transix_config *c, struct nl *nl)
 	return 0;
 }
 
-/* Stops a running supervisor: SIGTERM tears down, SIGUSR1 just exits. */
+/* Stops a running supervisor: SIGTERM tears down, SIGUSR1 just exits.
+ * Waits for its exit on a pidfd (no polling), at most STOP_WAIT_MS. */
 static void stop_supervisor(const char *ifname, int sig)
 {
 	pid_t pid = pidfile_read_live(ifname);
-	long deadline = monotonic_ms() + STOP_WAIT_MS;
+	struct pollfd pfd = { .events = POLLIN };
 
 	if (!pid)
 		return;
+	pfd.fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	kill(pid, sig);
-	while (kill(pid, 0) == 0 && monotonic_ms() < deadline) {
-		struct timespec ts = { 0, 20 * 1000000L };
-
-		nanosleep(&ts, NULL);
+	if (pfd.fd >= 0) {
+		if (poll(&pfd, 1, STOP_WAIT_MS) == 1) {
+			close(pfd.fd);
+			return;
+		}
+		close(pfd.fd);
 	}
+	/* Hung, or a kernel without pidfds (< 5.3): the down hook deletes the
+	 * tunnel itself after this. */
 	if (kill(pid, 0) == 0) {
 		log_warn("iface %s: supervisor %ld did not stop; killing it", ifname, (long)pid);
 		kill(pid, SIGKILL);
