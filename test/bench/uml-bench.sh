@@ -6,6 +6,7 @@
 set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
+source "$TOP/test/lib/stanza.sh"
 
 now_ms() { echo $((${EPOCHREALTIME/[.,]/} / 1000)); }
 report() { printf 'bench: %-44s %s\n' "$1" "$2"; }
@@ -14,18 +15,9 @@ proc_field() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 isp_setup
-secret=/etc/ifupdown-transix/$WAN_IF.secret
-mkdir -p /etc/ifupdown-transix
-(umask 077 && printf '%s\n' "$TRANSIX_PASSWORD" >"$secret")
-cat >/etc/network/interfaces <<EOF
-iface $WAN_IF inet6 auto
-	iid $ROUTER_IID
-	tunnel-remote $AFTR
-	tunnel-address $FIXED_IP
-	transix-user $TRANSIX_USER
-	transix-password-file $secret
-	transix-update-url http://[$UPDATE_ADDR]/request
-EOF
+stanza_secret >/dev/null
+# No dhcp: the update server by address, so that ifup times are ours.
+stanza_write -dhcp transix-update-url "http://[$UPDATE_ADDR]/request"
 
 runs=7
 ups=() checks=() downs=()

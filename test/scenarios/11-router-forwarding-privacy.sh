@@ -7,27 +7,16 @@
 set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
+source "$TOP/test/lib/stanza.sh"
 
 isp_setup
 router_exec sysctl -q -w net.ipv6.conf.all.forwarding=1 \
 	net.ipv6.conf.default.use_tempaddr=2 net.ipv6.conf.all.use_tempaddr=2
-secret=/etc/ifupdown-transix/$WAN_IF.secret
-mkdir -p /etc/ifupdown-transix
-(umask 077 && printf '%s\n' "$TRANSIX_PASSWORD" >"$secret")
+stanza_secret >/dev/null
 # accept_ra 1, as in the seed's stanza: ifupdown applies it after our
 # pre-up hook, and on a forwarding interface it means "ignore RAs".  The
 # supervisor must notice and raise it to 2.
-cat >/etc/network/interfaces <<EOF
-auto $WAN_IF
-iface $WAN_IF inet6 auto
-	accept_ra 1
-	dhcp 1
-	iid $ROUTER_IID
-	tunnel-remote $AFTR
-	tunnel-address $FIXED_IP
-	transix-user $TRANSIX_USER
-	transix-password-file $secret
-EOF
+stanza_write accept_ra 1
 
 step "ifup on a forwarding router with privacy addresses"
 router_exec ifup "$WAN_IF"

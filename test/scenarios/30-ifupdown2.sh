@@ -8,6 +8,7 @@
 set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
+source "$TOP/test/lib/stanza.sh"
 
 debs=("$TOP"/test/.cache/ifupdown2_*.deb)
 [[ -e ${debs[0]} ]] || fail "no ifupdown2 package in test/.cache: run 'make deps' as root"
@@ -28,21 +29,10 @@ mkdir -p /run/network
 assert_eq "$(readlink -f /usr/sbin/ifup)" /usr/share/ifupdown2/__main__.py "ifup is ifupdown2's"
 
 isp_setup
-secret=/etc/ifupdown-transix/$WAN_IF.secret
-mkdir -p /etc/ifupdown-transix
-(umask 077 && printf '%s\n' "$TRANSIX_PASSWORD" >"$secret")
+stanza_secret >/dev/null
 # No dhcp: ifupdown2's inet6 dhcp is stateful DHCPv6, not NGN's stateless
 # kind; the update server is given by address.
-cat >/etc/network/interfaces <<EOF
-auto $WAN_IF
-iface $WAN_IF inet6 manual
-	iid $ROUTER_IID
-	tunnel-remote $AFTR
-	tunnel-address $FIXED_IP
-	transix-user $TRANSIX_USER
-	transix-password-file $secret
-	transix-update-url http://[$UPDATE_ADDR]/request
-EOF
+stanza_write method manual -dhcp transix-update-url "http://[$UPDATE_ADDR]/request"
 tun=tx-$WAN_IF
 
 step "ifup (ifupdown2)"

@@ -6,25 +6,15 @@
 set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
+source "$TOP/test/lib/stanza.sh"
 
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
 
 say "An emulated ISP: RA for $NGN_PREFIX::/64 with the O flag, DNS by stateless DHCPv6, the AFTR $AFTR, update.transix.jp, and an IPv4 'internet' with checkip at $INET_ADDR"
 isp_setup
-secret=/etc/ifupdown-transix/$WAN_IF.secret
-mkdir -p /etc/ifupdown-transix
-(umask 077 && printf '%s\n' "$TRANSIX_PASSWORD" >"$secret")
-cat >/etc/network/interfaces <<EOF
-auto $WAN_IF
-iface $WAN_IF inet6 auto
-	dhcp 1
-	iid $ROUTER_IID
-	tunnel-remote $AFTR
-	tunnel-address $FIXED_IP
-	transix-user $TRANSIX_USER
-	transix-password-file $secret
-EOF
+secret=$(stanza_secret)
+stanza_write
 say "/etc/network/interfaces (the password file is root-only: $(stat -c '%U %a' "$secret"))"
 cat /etc/network/interfaces
 
