@@ -67,6 +67,8 @@ install: all
 		install -m 755 ifupdown-method/if-$$p.d/transix \
 			$(DESTDIR)$(SYSCONFDIR)/network/if-$$p.d/transix; \
 	done
+	# The administrator's password files go here: root only.
+	install -d -m 700 $(DESTDIR)$(SYSCONFDIR)/ifupdown-transix
 	install -d $(DESTDIR)$(DOCDIR)/examples
 	install -m 644 examples/* $(DESTDIR)$(DOCDIR)/examples/
 	for m in $(MAN_SRCS); do \
@@ -74,10 +76,14 @@ install: all
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	done
 
+# Leaves /etc/ifupdown-transix: it holds the administrator's passwords.
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PKGLIBEXECDIR)/,transix-hook transix-supervisor transix-register)
+	-rmdir $(DESTDIR)$(PKGLIBEXECDIR)
 	rm -f $(DESTDIR)$(SBINDIR)/transix-status
 	rm -f $(foreach p,$(HOOK_PHASES),$(DESTDIR)$(SYSCONFDIR)/network/if-$(p).d/transix)
+	rm -f $(foreach m,$(MAN_SRCS),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 # --- tests -------------------------------------------------------------------
 # Unit tests: pure code (parsers, validators, encoders), ASan+UBSan.
@@ -118,7 +124,7 @@ bench: all
 
 # Build and test dependencies (Debian 12).  ifupdown2 is only downloaded:
 # the ifupdown2 scenario swaps it in inside its throwaway guest root.
-DEPS := build-essential pkg-config libmnl-dev libcurl4-openssl-dev \
+DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev \
         user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
         python3 curl iputils-ping procps psmisc \
         debhelper devscripts lintian fakeroot
@@ -139,14 +145,27 @@ deps:
 		echo "run as root, or: apt-get install $(DEPS)"; \
 	fi
 
+# The package lands in the parent directory, as dpkg-buildpackage does it.
+DEB_FILE = ../ifupdown-transix_$(VERSION)_$(shell dpkg --print-architecture).deb
 deb:
 	dpkg-buildpackage -us -uc -b
+
+# lintian with no error or warning, and hardening-check on what it ships
+# (control-flow protection excluded: bookworm's crt1.o lacks it for every
+# program).
+lint-deb:
+	lintian --fail-on error,warning -I -E --pedantic ../ifupdown-transix_$(VERSION)_*.changes
+	tmp=$$(mktemp -d) && dpkg-deb -x $(DEB_FILE) $$tmp && \
+	hardening-check --nocfprotection $$tmp/usr/libexec/ifupdown-transix/* $$tmp/usr/sbin/*; \
+	rc=$$?; rm -rf $$tmp; exit $$rc
 
 clean:
 	rm -f helpers/*.o helpers/*.d helpers/lib/*.o helpers/lib/*.d $(LIB) $(PROGS) $(HOOKS)
 	rm -rf test/unit/build
 
-.PHONY: all install uninstall check check-unit check-uml demo bench deps deb clean
+.PHONY: all install uninstall check check-unit check-http check-uml demo bench deps deb lint-deb clean
+# Keep the objects: otherwise "make install" after "make" relinks everything.
+.SECONDARY: $(PROGS:=.o) $(LIB_OBJS)
 .DELETE_ON_ERROR:
 
 -include $(wildcard helpers/*.d helpers/lib/*.d)

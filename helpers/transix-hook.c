@@ -112,7 +112,10 @@ static int pre_up(const struct transix_config *c, struct nl *nl)
 {
 	if (check_system(c, nl) < 0)
 		return -1;
-	if (c->has_iid) {
+	/* SLAAC: for the token, and for the address the tunnel and the
+	 * registration use unless tunnel-local names one (ifupdown2 has no
+	 * inet6 auto; "inet6 manual" leaves RAs as they are). */
+	if (c->has_iid || ((c->has_tunnel || c->has_registration) && !c->has_local)) {
 		int ret = slaac_enable(c->ifname);
 
 		if (ret < 0) {
@@ -120,7 +123,7 @@ static int pre_up(const struct transix_config *c, struct nl *nl)
 				c->ifname, strerror(-ret));
 			return -1;
 		}
-		if (set_token(c, nl, &c->iid) < 0)
+		if (c->has_iid && set_token(c, nl, &c->iid) < 0)
 			return -1;
 	}
 	return 0;
@@ -202,6 +205,13 @@ static int up(const struct transix_config *c)
 		log_err("iface %s: cannot start the supervisor: %s", c->ifname, strerror(errno));
 		close(fds[0]);
 		return -1;
+	}
+	if (c->wait == 0) {
+		/* Asked not to wait: configuration errors were found in pre-up;
+		 * everything else is the supervisor's to report, in syslog. */
+		close(fds[0]);
+		log_info("iface %s: supervisor started (tunnel-wait 0: not waiting)", c->ifname);
+		return 0;
 	}
 	deadline = monotonic_ms() + c->wait * 1000L;
 	for (;;) {
@@ -308,7 +318,8 @@ int main(int argc, char **argv)
 	config_free_names(names);
 	if (ret == 0)
 		return 0;		/* not our stanza */
-	log_open(argv[0], NULL, isatty(2) ? LOG_TO_STDERR : LOG_TO_BOTH);
+	/* stderr for whoever runs ifup, syslog for the record. */
+	log_open(argv[0], NULL, LOG_TO_BOTH);
 	if (ret < 0) {
 		/* Down must still clean up what an earlier, valid stanza made. */
 		log_err("%s", err);

@@ -96,6 +96,23 @@ static long wall(void)
 	return (long)time(NULL);
 }
 
+/* Is the hook still waiting for our word?  It stops at tunnel-wait; from
+ * then on an error is something to retry, not a reason to give up. */
+static bool hook_waiting(struct supervisor *s)
+{
+	struct pollfd pfd = { .fd = s->notify_fd, .events = POLLOUT };
+
+	if (s->notify_fd < 0)
+		return false;
+	/* A pipe whose reader has gone reports POLLERR. */
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP))) {
+		close(s->notify_fd);
+		s->notify_fd = -1;
+		return false;
+	}
+	return true;
+}
+
 static void notify(struct supervisor *s, const char *what, const char *text)
 {
 	char line[300];
@@ -550,7 +567,7 @@ static int converge(struct supervisor *s)
 		if (ret < 0) {
 			snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "error");
 			snprintf(s->st.message, sizeof(s->st.message), "%s", err);
-			if (s->notify_fd >= 0) {
+			if (hook_waiting(s)) {
 				log_err("%s", err);
 				notify(s, "error", err);
 				return -1;
@@ -722,7 +739,7 @@ static int setup(struct supervisor *s)
 	log_set_ident(s->cfg.ifname);
 	/* ifupdown's inet6 method ran after pre-up and may have turned RAs
 	 * down again (accept_ra 1 on a forwarding router). */
-	if (s->cfg.has_iid && (ret = slaac_enable(s->cfg.ifname)) > 0)
+	if ((s->cfg.has_iid || !s->cfg.has_local) && (ret = slaac_enable(s->cfg.ifname)) > 0)
 		log_info("enabled SLAAC on %s (accept_ra/autoconf)", s->cfg.ifname);
 	if (s->cfg.has_inline_password &&
 	    secret_take_from_env(s->password, sizeof(s->password)) < 0) {
@@ -743,8 +760,8 @@ static int setup(struct supervisor *s)
 		memset(&s->st, 0, sizeof(s->st));
 	s->st.next_retry = 0;
 	s->st.message[0] = '\0';
-	if (!strcmp(s->st.registration, "pending"))
-		snprintf(s->st.registration, sizeof(s->st.registration), "failed");
+	if (!s->st.registration[0] || !strcmp(s->st.registration, "pending"))
+		snprintf(s->st.registration, sizeof(s->st.registration), "pending");
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);

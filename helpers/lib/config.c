@@ -425,7 +425,9 @@ int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_f
 	if (err && errlen)
 		err[0] = '\0';
 
-	if (!has_any_option(&p))
+	/* ifupdown2's and ifupdown-ng's own tunnel interfaces say tunnel-mode
+	 * (and share tunnel-local with us): such a stanza is theirs. */
+	if (!has_any_option(&p) || lookup("tunnel-mode", ctx))
 		return 0;
 	if (!config_valid_ifname(ifname)) {
 		snprintf(err, errlen, "iface %s: not a valid interface name for our options", ifname);

@@ -59,7 +59,8 @@ typedef const char *(*config_lookup_fn)(const char *option, void *ctx);
 
 /*
  * Fills cfg from the options of stanza ifname.  Returns 1 when the stanza
- * uses our options, 0 when it has none of them (nothing to do), -EINVAL
+ * uses our options, 0 when it has none of them or is a tunnel stanza of
+ * ifupdown2/ifupdown-ng (tunnel-mode): nothing to do; -EINVAL
  * with a one-line message in err naming the option and value otherwise.
  * present, if not NULL, is a NULL-terminated list of the stanza's option
  * names: one that starts with "tunnel-" or "transix-" but is not ours is

@@ -176,7 +176,8 @@ pid_t pidfile_read_live(const char *ifname)
 		return 0;
 	buf[n] = '\0';
 	pid = strtol(buf, NULL, 10);
-	if (pid <= 1 || kill((pid_t)pid, 0) < 0)
+	/* EPERM: alive, and not ours to signal (transix-status as a user). */
+	if (pid <= 1 || (kill((pid_t)pid, 0) < 0 && errno != EPERM))
 		return 0;
 	/* A stale pidfile after a crash may name an unrelated process now. */
 	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);

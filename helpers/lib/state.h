@@ -30,7 +30,7 @@ struct status {
 	char address[INET_ADDRSTRLEN + 3];	/* A.B.C.D/len */
 	long mtu;
 	char encaplimit[8];
-	char tunnel_state[24];			/* up, waiting, absent, error, disabled */
+	char tunnel_state[24];			/* up, waiting, error, disabled */
 	char registration[16];			/* disabled, pending, ok, failed */
 	char registered_address[INET6_ADDRSTRLEN];
 	long last_attempt;			/* unix time, 0 = never */

@@ -62,7 +62,8 @@ static void test_not_ours(void)
 {
 	const struct opt opts[] = { { "dhcp", "1" }, { "accept-ra", "2" }, { NULL, NULL } };
 	const struct opt ifupdown2_tunnel[] = {
-		{ "tunnel-mode", "ipip6" }, { "tunnel-endpoint", "2001:db8::1" }, { NULL, NULL },
+		{ "tunnel-mode", "gre" }, { "tunnel-local", "2001:db8::2" },
+		{ "tunnel-endpoint", "2001:db8::1" }, { "tunnel-ttl", "64" }, { NULL, NULL },
 	};
 	struct transix_config c;
 	char err[256];
