@@ -72,8 +72,9 @@ assert_eq "$(router_checkip 5)" 203.0.113.77 "checkip after renumbering"
 
 step "the canary password is in no log or state file"
 # (grep exits 2 on an unreadable file even when it found something)
+# The source tree may itself be under /tmp (a CI checkout): not a leak.
 found=$(grep -r -l -F -e "$canary" -e "$enc" /etc /var/log /var/lib /run /tmp \
-	--exclude=transix-test.pw 2>/dev/null || :)
+	--exclude=transix-test.pw 2>/dev/null | grep -v -F "$TOP/" || :)
 assert_eq "$found" "" "files containing the canary password"
 
 step "lan_setup: a LAN host behind the router"
