@@ -1,0 +1,130 @@
+#!/bin/bash
+# The update server fails (HTTP 500, "NG", a request that never gets an
+# answer) before it finally says OK: ifup still returns promptly and
+# succeeds, transix-status reports the failure and the next retry, retries
+# back off (5 s doubling, +-20%), each failure is logged once, and the
+# service comes up in the end without anyone's help.
+# uml-timeout: 180
+set -eu
+source "$TOP/test/lib/isp.sh"
+source "$TOP/test/lib/assert.sh"
+
+isp_setup
+secret=/etc/ifupdown-transix/$WAN_IF.secret
+mkdir -p /etc/ifupdown-transix
+(umask 077 && printf '%s\n' "$TRANSIX_PASSWORD" >"$secret")
+wait=5 timeout=3
+cat >/etc/network/interfaces <<EOF
+auto $WAN_IF
+iface $WAN_IF inet6 auto
+	dhcp 1
+	iid $ROUTER_IID
+	tunnel-remote $AFTR
+	tunnel-address $FIXED_IP
+	transix-user $TRANSIX_USER
+	transix-password-file $secret
+	transix-timeout $timeout
+	tunnel-wait $wait
+EOF
+isp_update_script 500 ng hang ok
+us() { echo "${EPOCHREALTIME/[.,]/}"; }
+ms() { printf '%d.%03d' $(($1 / 1000000)) $(($1 / 1000 % 1000)); }
+# Times (µs) of the syslog lines matching ERE, one per line.
+syslog_times() {
+	local line
+	grep -E "$1" /var/log/syslog | while IFS= read -r line; do
+		date -d "${line%% *}" +%s%6N
+	done
+}
+
+step "ifup while the update server fails: returns 0 after tunnel-wait"
+t0=$(us)
+rc=0
+out=$(router_exec ifup "$WAN_IF" 2>&1) || rc=$?
+t1=$(us)
+echo "$out" | grep transix || :
+assert_eq "$rc" 0 "ifup exit status"
+assert_match "$out" "transix-hook: iface $WAN_IF: not ready after tunnel-wait $wait s: (registration of $ROUTER_ADDR failed: .*|registering $ROUTER_ADDR); the supervisor carries on in the background" "ifup's message"
+started=$(syslog_times 'transix-supervisor\[[0-9]+\]: [^ ]+: started$')
+gave_up=$(syslog_times 'transix-hook\[[0-9]+\]: .*not ready after tunnel-wait')
+echo "measured: ifup took $(ms $((t1 - t0))) s in all, the up hook $(ms $((gave_up - started))) s (tunnel-wait $wait)"
+((gave_up - started <= wait * 1000000 + 1000000)) || fail "the hook waited $(ms $((gave_up - started))) s"
+((t1 - t0 <= (wait + 8) * 1000000)) || fail "ifup took $(ms $((t1 - t0))) s"
+assert_fail router_checkip 2
+
+step "transix-status: unhealthy, with the last failure and the next retry"
+# Between two attempts (while one is in flight there is no next retry): the
+# text and the JSON read in the same gap.
+between_attempts() {
+	rc=0
+	status=$(router_exec transix-status "$WAN_IF") || rc=$?
+	json=$(router_exec transix-status --json "$WAN_IF") || :
+	[[ $status == *"next retry"* && $json =~ \"next_retry\":\ [1-9] ]]
+}
+wait_for 15 between_attempts || fail "no 'next retry' in the status"
+echo "$status"
+assert_eq "$rc" 1 "transix-status exit status while unhealthy"
+assert_match "$status" "^$WAN_IF: (down|degraded)"$'\n' "health"
+assert_match "$status" "registration +failed" "registration"
+assert_match "$status" "last attempt +[0-9-]+ [0-9:]+: (HTTP 500|NG)" "last failure"
+assert_match "$status" "next retry +[0-9-]+ [0-9:]+ \([12] failures in a row\)" "next retry"
+assert_match "$json" '"registration": "failed"' "JSON registration"
+assert_match "$json" '"last_result": "(HTTP 500|NG)' "JSON last_result"
+
+step "it comes up by itself: 500, NG, hang, OK"
+wait_for 90 eval "[ \"\$(router_checkip 2 2>/dev/null)\" = $FIXED_IP ]" || fail "IPv4 never came up"
+up=$(us)
+echo "measured: ifup -> IPv4 up $(ms $((up - t0))) s"
+isp_update_requests
+answers=$(sed 's/.* answer=//' "$ISP_RUN/update-requests.log" | tr '\n' ' ')
+assert_eq "$answers" "500 NG hang OK " "answers, in order"
+assert_match "$(isp_update_requests)" "^([0-9]+ $ROUTER_ADDR user=$TRANSIX_USER password=match answer=[^ ]+"$'\n'"?){4}$" "every request"
+# The ISP switches IPv4 on before it answers OK: the status may lag a little.
+wait_for 15 router_exec transix-status "$WAN_IF" >/dev/null || :
+rc=0
+status=$(router_exec transix-status "$WAN_IF") || rc=$?
+echo "$status"
+echo "measured: IPv4 up -> transix-status healthy $(ms $(($(us) - up))) s"
+assert_eq "$rc" 0 "transix-status exit status once healthy"
+assert_match "$status" "registration +ok, $ROUTER_ADDR registered" "registration"
+
+step "the retries back off: each gap longer than the one before"
+# The supervisor's own timestamps (ms); the request log has whole seconds.
+mapfile -t starts < <(syslog_times "transix-supervisor\[[0-9]+\]: [^ ]+: registering $ROUTER_ADDR ")
+mapfile -t fails < <(syslog_times "transix-supervisor\[[0-9]+\]: [^ ]+: registration of $ROUTER_ADDR failed \(attempt [0-9]+\)")
+assert_eq "${#starts[@]}" 4 "attempts logged"
+assert_eq "${#fails[@]}" 3 "failures logged"
+g1=$((starts[1] - starts[0])) g2=$((starts[2] - starts[1])) g3=$((starts[3] - starts[2]))
+hang=$((fails[2] - starts[2]))
+echo "measured: gaps between attempt starts $(ms $g1) s, $(ms $g2) s, $(ms $g3) s;" \
+	"attempts took $(ms $((fails[0] - starts[0]))) s, $(ms $((fails[1] - starts[1]))) s," \
+	"$(ms "$hang") s (the hanging one; transix-timeout $timeout)"
+((g1 < g2 && g2 < g3)) || fail "the gaps do not grow: $g1 $g2 $g3 µs"
+# transix-timeout, not the default 30 s (plus process start, DNS, under load).
+((hang >= timeout * 1000000 - 200000 && hang <= 10000000)) ||
+	fail "the hanging request took $(ms "$hang") s, want about transix-timeout $timeout s"
+# From the end of each failed attempt to the next: 5, 10, 20 s +-20%, as
+# announced in the log line.  The supervisor counts whole seconds, so the
+# real wait may be up to 1 s shorter than announced; a loaded machine (and
+# the syslog sink's timestamps) may make it look a little longer.
+mapfile -t announced < <(grep -oE "registration of $ROUTER_ADDR failed \(attempt [0-9]+\): .*; next try in [0-9]+ s$" /var/log/syslog |
+	sed -E 's/.* next try in ([0-9]+) s$/\1/')
+for i in 0 1 2; do
+	backoff=$((starts[i + 1] - fails[i])) nominal=$((5 << i)) said=${announced[i]:-none}
+	echo "measured: backoff after failure $((i + 1)): $(ms "$backoff") s (announced $said s, nominal $nominal s +-20%)"
+	[[ $said =~ ^[0-9]+$ ]] && ((said * 5 >= nominal * 4 && said * 5 <= nominal * 6)) ||
+		fail "announced backoff after failure $((i + 1)): $said s, want $nominal s +-20%"
+	((backoff >= said * 1000000 - 1100000 && backoff <= said * 1000000 + 1500000)) ||
+		fail "backoff after failure $((i + 1)): $(ms "$backoff") s, announced $said s"
+done
+
+step "one syslog line per failed attempt, no storm"
+grep -E 'transix-(supervisor|register)' /var/log/syslog
+failed_lines=$(grep -cE 'transix-(supervisor|register)\[[0-9]+\]: .*fail' /var/log/syslog || :)
+warnings=$(grep -cE 'daemon\.(warning|err|crit|alert|emerg) transix-(supervisor|register)\[' /var/log/syslog || :)
+total=$(grep -cE 'transix-(supervisor|register)\[' /var/log/syslog || :)
+echo "measured: supervisor/register syslog lines: $total in all, $warnings warnings or errors, $failed_lines about failures"
+assert_eq "$failed_lines" 3 "lines about failures"
+assert_eq "$warnings" 3 "warnings and errors"
+# started, waiting, created tunnel, 4 x (registering, result), up.
+((total <= 12)) || fail "$total syslog lines from transix-supervisor/register"
