@@ -37,17 +37,6 @@ extern char **environ;
 
 enum phase { PRE_UP, UP, DOWN, POST_DOWN };
 
-static const char *kerr(const struct nl *nl, int err)
-{
-	static char buf[320];
-
-	if (nl->errmsg[0])
-		snprintf(buf, sizeof(buf), "%s (%s)", strerror(-err), nl->errmsg);
-	else
-		snprintf(buf, sizeof(buf), "%s", strerror(-err));
-	return buf;
-}
-
 static long monotonic_ms(void)
 {
 	struct timespec ts;
@@ -70,7 +59,7 @@ static int check_system(const struct transix_config *c, struct nl *nl)
 		return -1;
 	}
 	if (ret < 0) {
-		log_err("iface %s: cannot look up %s: %s", c->ifname, c->ifname, kerr(nl, ret));
+		log_err("iface %s: cannot look up %s: %s", c->ifname, c->ifname, nl_strerror(nl, ret));
 		return -1;
 	}
 	if (c->has_tunnel && link_get(nl, c->tunnel_name, 0, &li) == 0 &&
@@ -104,7 +93,7 @@ static int set_token(const struct transix_config *c, struct nl *nl, const struct
 		return 0;
 	ret = token_set(nl, ifindex, tok);
 	if (ret < 0)
-		log_err("iface %s: cannot set the interface token: %s", c->ifname, kerr(nl, ret));
+		log_err("iface %s: cannot set the interface token: %s", c->ifname, nl_strerror(nl, ret));
 	return ret;
 }
 
@@ -278,7 +267,7 @@ static int down(const struct transix_config *c, struct nl *nl)
 	ret = link_delete(nl, li.ifindex);
 	if (ret < 0 && ret != -ENODEV)
 		log_warn("iface %s: cannot delete tunnel %s: %s", c->ifname, c->tunnel_name,
-			 kerr(nl, ret));
+			 nl_strerror(nl, ret));
 	return 0;
 }
 

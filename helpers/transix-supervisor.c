@@ -148,17 +148,6 @@ static void set_message(struct supervisor *s, int prio, const char *fmt, ...)
 	}
 }
 
-static const char *kerr(const struct nl *nl, int err)
-{
-	static char buf[320];
-
-	if (nl->errmsg[0])
-		snprintf(buf, sizeof(buf), "%s (%s)", strerror(-err), nl->errmsg);
-	else
-		snprintf(buf, sizeof(buf), "%s", strerror(-err));
-	return buf;
-}
-
 static void save_state(struct supervisor *s)
 {
 	const struct transix_config *c = &s->cfg;
@@ -445,7 +434,7 @@ static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
 		ret = tunnel_create(&s->rq, &p);
 		if (ret < 0) {
 			snprintf(err, errlen, "cannot create tunnel %s: %s", c->tunnel_name,
-				 kerr(&s->rq, ret));
+				 nl_strerror(&s->rq, ret));
 			return ret;
 		}
 		log_info("created tunnel %s", c->tunnel_name);
@@ -453,7 +442,7 @@ static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
 		ret = link_get(&s->rq, c->tunnel_name, 0, &li);
 	}
 	if (ret < 0) {
-		snprintf(err, errlen, "cannot read tunnel %s: %s", c->tunnel_name, kerr(&s->rq, ret));
+		snprintf(err, errlen, "cannot read tunnel %s: %s", c->tunnel_name, nl_strerror(&s->rq, ret));
 		return ret;
 	}
 	if (strcmp(li.kind, "ip6tnl")) {
@@ -471,7 +460,7 @@ static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
 			ret = link_set_mtu(&s->rq, li.ifindex, c->mtu);
 		if (ret < 0) {
 			snprintf(err, errlen, "cannot update tunnel %s: %s", c->tunnel_name,
-				 kerr(&s->rq, ret));
+				 nl_strerror(&s->rq, ret));
 			return ret;
 		}
 	}
@@ -479,12 +468,12 @@ static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
 	ret = addr4_ensure_only(&s->rq, li.ifindex, c->address, c->address_plen);
 	if (ret < 0) {
 		snprintf(err, errlen, "cannot add address to %s: %s", c->tunnel_name,
-			 kerr(&s->rq, ret));
+			 nl_strerror(&s->rq, ret));
 		return ret;
 	}
 	if (c->default_route && (ret = route4_default_ensure(&s->rq, li.ifindex)) < 0) {
 		snprintf(err, errlen, "cannot add the default route via %s: %s", c->tunnel_name,
-			 kerr(&s->rq, ret));
+			 nl_strerror(&s->rq, ret));
 		return ret;
 	}
 	return 0;
@@ -504,7 +493,7 @@ static void teardown(struct supervisor *s, bool all)
 
 		if (ret < 0 && ret != -ENODEV)
 			log_err("cannot delete tunnel %s: %s", s->cfg.tunnel_name,
-				kerr(&s->rq, ret));
+				nl_strerror(&s->rq, ret));
 		else
 			log_info("deleted tunnel %s", s->cfg.tunnel_name);
 	}
@@ -537,7 +526,7 @@ static int converge(struct supervisor *s)
 		if (token_get(&s->rq, wan.ifindex, &token) == 0 &&
 		    memcmp(&token, &c->iid, sizeof(token)) &&
 		    (ret = token_set(&s->rq, wan.ifindex, &c->iid)) < 0)
-			log_warn("cannot set the token of %s: %s", c->ifname, kerr(&s->rq, ret));
+			log_warn("cannot set the token of %s: %s", c->ifname, nl_strerror(&s->rq, ret));
 	}
 
 	pick = find_local(s);

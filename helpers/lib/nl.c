@@ -38,6 +38,15 @@ void nl_close(struct nl *nl)
 	nl->sock = NULL;
 }
 
+const char *nl_strerror(struct nl *nl, int err)
+{
+	if (nl->errmsg[0])
+		snprintf(nl->errtext, sizeof(nl->errtext), "%s (%s)", strerror(-err), nl->errmsg);
+	else
+		snprintf(nl->errtext, sizeof(nl->errtext), "%s", strerror(-err));
+	return nl->errtext;
+}
+
 int nl_fd(const struct nl *nl)
 {
 	return mnl_socket_get_fd(nl->sock);

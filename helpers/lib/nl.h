@@ -20,6 +20,7 @@ struct nl {
 	unsigned int seq;
 	/* The kernel's extended-ACK text for the last failed request, or "". */
 	char errmsg[256];
+	char errtext[320];	/* nl_strerror()'s answer */
 };
 
 /* groups: RTMGRP_* bitmask for an event socket, 0 for a request socket. */
@@ -46,5 +47,9 @@ int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data);
 
 int nl_fd(const struct nl *nl);
+
+/* "File exists (the kernel's extended-ACK text)" for a failed request's
+ * -errno; the text lives in nl until its next request. */
+const char *nl_strerror(struct nl *nl, int err);
 
 #endif
