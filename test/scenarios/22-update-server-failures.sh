@@ -112,8 +112,9 @@ mapfile -t announced < <(grep -oE "registration of $ROUTER_ADDR failed \(attempt
 for i in 0 1 2; do
 	backoff=$((starts[i + 1] - fails[i])) nominal=$((5 << i)) said=${announced[i]:-none}
 	echo "measured: backoff after failure $((i + 1)): $(ms "$backoff") s (announced $said s, nominal $nominal s +-20%)"
-	[[ $said =~ ^[0-9]+$ ]] && ((said * 5 >= nominal * 4 && said * 5 <= nominal * 6)) ||
+	if [[ ! $said =~ ^[0-9]+$ ]] || ((said * 5 < nominal * 4 || said * 5 > nominal * 6)); then
 		fail "announced backoff after failure $((i + 1)): $said s, want $nominal s +-20%"
+	fi
 	((backoff >= said * 1000000 - 1100000 && backoff <= said * 1000000 + 1500000)) ||
 		fail "backoff after failure $((i + 1)): $(ms "$backoff") s, announced $said s"
 done

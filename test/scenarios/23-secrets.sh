@@ -27,7 +27,7 @@ pct() {
 	for ((i = 0; i < ${#h}; i += 2)); do
 		b=${h:i:2}
 		if [[ $b =~ ^(3[0-9]|4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a]|2d|2e|5f|7e)$ ]]; then
-			printf -v c "\\x$b"
+			printf -v c '%b' "\\x$b"
 			out+=$c
 		else
 			out+=%${b^^}
@@ -43,7 +43,7 @@ logged_user() {
 	for ((i = 0; i < ${#h}; i += 2)); do
 		b=${h:i:2}
 		if ((16#$b >= 0x21 && 16#$b < 0x7f && 16#$b != 0x25)); then
-			printf -v c "\\x$b"
+			printf -v c '%b' "\\x$b"
 			out+=$c
 		else
 			out+=%${b^^}

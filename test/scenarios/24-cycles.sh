@@ -28,6 +28,7 @@ tun=tx-$WAN_IF
 # Process starts are what costs time under UML: the checks below use one
 # `ip` per cycle and bash builtins for the rest.
 ms() { printf -v "$1" '%d.%03d' $(($2 / 1000000)) $(($2 / 1000 % 1000)); }
+a='' b='' c='' d='' e='' f='' g='' # set by ms
 # transix_procs: "PID:COMM" of every transix-* process (from /proc).
 transix_procs() {
 	local p c out=''
