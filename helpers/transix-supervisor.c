@@ -27,6 +27,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/rtnetlink.h>
 #include <netdb.h>
@@ -47,6 +48,9 @@
 
 extern char **environ;
 
+typedef long long msec_t;
+#define SEC 1000LL
+
 struct supervisor {
 	struct transix_config cfg;
 	struct nl rq;			/* requests and dumps */
@@ -58,13 +62,13 @@ struct supervisor {
 	unsigned int wan_ifindex;
 	bool have_remote;
 	struct in6_addr remote;
-	time_t resolve_after;		/* next DNS try for a named remote */
+	msec_t resolve_after;		/* next DNS try for a named remote */
 	bool have_local;
 	struct in6_addr local;
 	unsigned int tunnel_ifindex;
 	bool tunnel_created;		/* by this process: rolled back on failure */
 	bool tunnel_ok;			/* tunnel, address and route as asked */
-	time_t kernel_retry_after;
+	msec_t kernel_retry_after;
 
 	/* Registration: one child at a time; backoff on failure. */
 	char password[MAX_PASSWORD + 1];	/* inline password only */
@@ -74,7 +78,7 @@ struct supervisor {
 	size_t reg_len;
 	struct in6_addr reg_source;
 	struct in6_addr reg_target;	/* the address retries are for */
-	time_t next_attempt;
+	msec_t next_attempt;
 
 	struct status st;
 	char last_logged[256];		/* the waiting reason last logged */
@@ -82,12 +86,13 @@ struct supervisor {
 
 static volatile sig_atomic_t unused_signal;
 
-static time_t now(void)
+/* Milliseconds on a clock that counts suspend and never jumps. */
+static msec_t now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return ts.tv_sec;
+	return (msec_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Wall-clock time for the state file (what an administrator reads). */
@@ -206,19 +211,21 @@ static bool registration_current(const struct supervisor *s)
 	return !strcmp(addr, s->st.registered_address);
 }
 
-static unsigned int retry_delay(long failures)
+/* Milliseconds until retry number failures+1. */
+static msec_t retry_delay(long failures)
 {
-	unsigned int delay = RETRY_FIRST, jitter;
+	msec_t delay = RETRY_FIRST * SEC;
+	unsigned int jitter;
 
-	for (long i = 1; i < failures && delay < RETRY_CAP; i++)
+	for (long i = 1; i < failures && delay < RETRY_CAP * SEC; i++)
 		delay *= 2;
-	if (delay > RETRY_CAP)
-		delay = RETRY_CAP;
+	if (delay > RETRY_CAP * SEC)
+		delay = RETRY_CAP * SEC;
 	/* +-20%, so that many routers restarting together do not hammer the
 	 * update server in lockstep. */
 	if (getrandom(&jitter, sizeof(jitter), GRND_NONBLOCK) != sizeof(jitter))
 		jitter = (unsigned int)getpid();
-	return delay - delay / 5 + jitter % (delay * 2 / 5 + 1);
+	return delay - delay / 5 + (msec_t)(jitter % (unsigned int)(delay * 2 / 5 + 1));
 }
 
 static int get_password(struct supervisor *s, char *buf, size_t len)
@@ -246,10 +253,12 @@ static void start_registration(struct supervisor *s)
 
 	if (get_password(s, password, sizeof(password)) < 0) {
 		s->st.failures++;
-		s->next_attempt = now() + retry_delay(s->st.failures);
+		msec_t delay = retry_delay(s->st.failures);
+
+		s->next_attempt = now() + delay;
 		snprintf(s->st.last_result, sizeof(s->st.last_result), "password unavailable");
 		snprintf(s->st.registration, sizeof(s->st.registration), "failed");
-		s->st.next_retry = wall() + (s->next_attempt - now());
+		s->st.next_retry = wall() + (long)(delay / SEC);
 		return;
 	}
 	inet_ntop(AF_INET6, &s->local, source, sizeof(source));
@@ -291,7 +300,7 @@ static void start_registration(struct supervisor *s)
 		close(out[0]);
 		secret_wipe(password, sizeof(password));
 		log_err("cannot start transix-register: %s", strerror(errno));
-		s->next_attempt = now() + KERNEL_RETRY;
+		s->next_attempt = now() + KERNEL_RETRY * SEC;
 		return;
 	}
 	/* The pipe holds far more than one line: this write cannot block. */
@@ -316,7 +325,7 @@ static void finish_registration(struct supervisor *s)
 {
 	char source[INET6_ADDRSTRLEN];
 	int status = 0;
-	unsigned int delay;
+	msec_t delay;
 
 	close(s->reg_fd);
 	s->reg_fd = -1;
@@ -343,10 +352,10 @@ static void finish_registration(struct supervisor *s)
 		s->st.failures++;
 		delay = retry_delay(s->st.failures);
 		s->next_attempt = now() + delay;
-		s->st.next_retry = wall() + delay;
+		s->st.next_retry = wall() + (long)(delay / SEC);
 		snprintf(s->st.registration, sizeof(s->st.registration), "failed");
-		log_warn("registration of %s failed (attempt %ld): %s; next try in %u s", source,
-			 s->st.failures, s->reg_out, delay);
+		log_warn("registration of %s failed (attempt %ld): %s; next try in %lld.%lld s",
+			 source, s->st.failures, s->reg_out, delay / SEC, delay % SEC / 100);
 	}
 	s->dirty = true;
 }
@@ -393,7 +402,7 @@ static int resolve_remote(struct supervisor *s)
 		return s->have_remote ? 0 : -EAGAIN;
 	ret = getaddrinfo(s->cfg.remote_name, NULL, &hints, &res);
 	if (ret) {
-		s->resolve_after = now() + RETRY_FIRST;
+		s->resolve_after = now() + RETRY_FIRST * SEC;
 		set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
 			    s->cfg.remote_name, gai_strerror(ret));
 		return -EAGAIN;
@@ -565,7 +574,7 @@ static int converge(struct supervisor *s)
 				log_err("%s; retrying in %d s", err, KERNEL_RETRY);
 				snprintf(s->last_logged, sizeof(s->last_logged), "%s", err);
 			}
-			s->kernel_retry_after = now() + KERNEL_RETRY;
+			s->kernel_retry_after = now() + KERNEL_RETRY * SEC;
 			return 0;
 		}
 		s->tunnel_ok = true;
@@ -638,7 +647,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 
 static int poll_timeout(const struct supervisor *s)
 {
-	time_t t = now(), next = 0;
+	msec_t t = now(), next = 0;
 
 	if (s->cfg.has_registration && !s->reg_pid && s->have_local &&
 	    !registration_current(s) && s->next_attempt)
@@ -648,24 +657,21 @@ static int poll_timeout(const struct supervisor *s)
 	if (s->kernel_retry_after > t && (!next || s->kernel_retry_after < next))
 		next = s->kernel_retry_after;
 	if (s->cfg.reregister && s->st.last_success && !s->reg_pid) {
-		time_t due = t + (s->st.last_success + (long)s->cfg.reregister - wall());
+		msec_t due = t + (s->st.last_success + (long)s->cfg.reregister - wall()) * SEC;
 
 		if (!next || due < next)
 			next = due;
 	}
 	if (!next)
 		return -1;		/* idle: sleep until the kernel tells us */
-	return next <= t ? 0 : (int)((next - t) * 1000);
+	if (next <= t)
+		return 0;
+	return next - t > INT_MAX ? INT_MAX : (int)(next - t);
 }
 
 static int run(struct supervisor *s)
 {
 	for (;;) {
-		struct pollfd pfd[3] = {
-			{ .fd = nl_fd(&s->mon), .events = POLLIN },
-			{ .fd = s->sigfd, .events = POLLIN },
-			{ .fd = s->reg_fd, .events = POLLIN },
-		};
 		int ret;
 
 		if (s->dirty || poll_timeout(s) == 0) {
@@ -673,6 +679,14 @@ static int run(struct supervisor *s)
 				return -1;
 			save_state(s);
 		}
+		/* After converge(): it may just have started a registration,
+		 * whose answer must wake us however quiet the network is. */
+		struct pollfd pfd[3] = {
+			{ .fd = nl_fd(&s->mon), .events = POLLIN },
+			{ .fd = s->sigfd, .events = POLLIN },
+			{ .fd = s->reg_fd, .events = POLLIN },
+		};
+
 		ret = poll(pfd, s->reg_fd >= 0 ? 3 : 2, poll_timeout(s));
 		if (ret < 0 && errno != EINTR)
 			return -1;
