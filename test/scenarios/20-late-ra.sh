@@ -8,23 +8,12 @@
 set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
+source "$TOP/test/lib/stanza.sh"
 
 isp_setup --no-ra
-secret=/etc/ifupdown-transix/$WAN_IF.secret
-mkdir -p /etc/ifupdown-transix
-(umask 077 && printf '%s\n' "$TRANSIX_PASSWORD" >"$secret")
+stanza_secret >/dev/null
 wait=5
-cat >/etc/network/interfaces <<EOF
-auto $WAN_IF
-iface $WAN_IF inet6 auto
-	dhcp 1
-	iid $ROUTER_IID
-	tunnel-remote $AFTR
-	tunnel-address $FIXED_IP
-	transix-user $TRANSIX_USER
-	transix-password-file $secret
-	tunnel-wait $wait
-EOF
+stanza_write tunnel-wait "$wait"
 tun=tx-$WAN_IF
 # Microseconds since the epoch (a fork for $(us), but no exec).
 us() { echo "${EPOCHREALTIME/[.,]/}"; }

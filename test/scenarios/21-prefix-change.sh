@@ -7,21 +7,11 @@
 set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
+source "$TOP/test/lib/stanza.sh"
 
 isp_setup
-secret=/etc/ifupdown-transix/$WAN_IF.secret
-mkdir -p /etc/ifupdown-transix
-(umask 077 && printf '%s\n' "$TRANSIX_PASSWORD" >"$secret")
-cat >/etc/network/interfaces <<EOF
-auto $WAN_IF
-iface $WAN_IF inet6 auto
-	dhcp 1
-	iid $ROUTER_IID
-	tunnel-remote $AFTR
-	tunnel-address $FIXED_IP
-	transix-user $TRANSIX_USER
-	transix-password-file $secret
-EOF
+stanza_secret >/dev/null
+stanza_write
 tun=tx-$WAN_IF
 us() { echo "${EPOCHREALTIME/[.,]/}"; }
 ms() { printf '%d.%03d' $(($1 / 1000000)) $(($1 / 1000 % 1000)); }

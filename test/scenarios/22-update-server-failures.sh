@@ -8,24 +8,12 @@
 set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
+source "$TOP/test/lib/stanza.sh"
 
 isp_setup
-secret=/etc/ifupdown-transix/$WAN_IF.secret
-mkdir -p /etc/ifupdown-transix
-(umask 077 && printf '%s\n' "$TRANSIX_PASSWORD" >"$secret")
+stanza_secret >/dev/null
 wait=5 timeout=3
-cat >/etc/network/interfaces <<EOF
-auto $WAN_IF
-iface $WAN_IF inet6 auto
-	dhcp 1
-	iid $ROUTER_IID
-	tunnel-remote $AFTR
-	tunnel-address $FIXED_IP
-	transix-user $TRANSIX_USER
-	transix-password-file $secret
-	transix-timeout $timeout
-	tunnel-wait $wait
-EOF
+stanza_write transix-timeout "$timeout" tunnel-wait "$wait"
 isp_update_script 500 ng hang ok
 us() { echo "${EPOCHREALTIME/[.,]/}"; }
 ms() { printf '%d.%03d' $(($1 / 1000000)) $(($1 / 1000 % 1000)); }

@@ -7,23 +7,13 @@
 set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
+source "$TOP/test/lib/stanza.sh"
 
 cycles=50
 isp_setup
-secret=/etc/ifupdown-transix/$WAN_IF.secret
-mkdir -p /etc/ifupdown-transix
-(umask 077 && printf '%s\n' "$TRANSIX_PASSWORD" >"$secret")
+stanza_secret >/dev/null
 url=http://[$UPDATE_ADDR]/request
-cat >/etc/network/interfaces <<EOF
-auto $WAN_IF
-iface $WAN_IF inet6 auto
-	iid $ROUTER_IID
-	tunnel-remote $AFTR
-	tunnel-address $FIXED_IP
-	transix-user $TRANSIX_USER
-	transix-password-file $secret
-	transix-update-url $url
-EOF
+stanza_write -dhcp transix-update-url "$url"
 tun=tx-$WAN_IF
 # Process starts are what costs time under UML: the checks below use one
 # `ip` per cycle and bash builtins for the rest.
