@@ -59,7 +59,8 @@ static int check_system(const struct transix_config *c, struct nl *nl)
 		return -1;
 	}
 	if (ret < 0) {
-		log_err("iface %s: cannot look up %s: %s", c->ifname, c->ifname, nl_strerror(nl, ret));
+		log_err("iface %s: cannot look up %s: %s", c->ifname, c->ifname,
+			nl_strerror(nl, ret));
 		return -1;
 	}
 	if (c->has_tunnel && link_get(nl, c->tunnel_name, 0, &li) == 0 &&
@@ -93,7 +94,8 @@ static int set_token(const struct transix_config *c, struct nl *nl, const struct
 		return 0;
 	ret = token_set(nl, ifindex, tok);
 	if (ret < 0)
-		log_err("iface %s: cannot set the interface token: %s", c->ifname, nl_strerror(nl, ret));
+		log_err("iface %s: cannot set the interface token: %s", c->ifname,
+			nl_strerror(nl, ret));
 	return ret;
 }
 

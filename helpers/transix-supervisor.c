@@ -84,7 +84,6 @@ struct supervisor {
 	char last_logged[256];		/* the waiting reason last logged */
 };
 
-static volatile sig_atomic_t unused_signal;
 
 /* Milliseconds on a clock that counts suspend and never jumps. */
 static msec_t now(void)
@@ -451,7 +450,8 @@ static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
 		ret = link_get(&s->rq, c->tunnel_name, 0, &li);
 	}
 	if (ret < 0) {
-		snprintf(err, errlen, "cannot read tunnel %s: %s", c->tunnel_name, nl_strerror(&s->rq, ret));
+		snprintf(err, errlen, "cannot read tunnel %s: %s", c->tunnel_name,
+			 nl_strerror(&s->rq, ret));
 		return ret;
 	}
 	if (strcmp(li.kind, "ip6tnl")) {
@@ -496,8 +496,8 @@ static void teardown(struct supervisor *s, bool all)
 
 	stop_registration(s);
 	/* Deleting the tunnel takes its address and route with it. */
-	if (s->cfg.has_tunnel && (all || s->tunnel_created) && link_get(&s->rq, s->cfg.tunnel_name, 0, &li) == 0 &&
-	    !strcmp(li.kind, "ip6tnl")) {
+	if (s->cfg.has_tunnel && (all || s->tunnel_created) &&
+	    link_get(&s->rq, s->cfg.tunnel_name, 0, &li) == 0 && !strcmp(li.kind, "ip6tnl")) {
 		int ret = link_delete(&s->rq, li.ifindex);
 
 		if (ret < 0 && ret != -ENODEV)
@@ -535,7 +535,8 @@ static int converge(struct supervisor *s)
 		if (token_get(&s->rq, wan.ifindex, &token) == 0 &&
 		    memcmp(&token, &c->iid, sizeof(token)) &&
 		    (ret = token_set(&s->rq, wan.ifindex, &c->iid)) < 0)
-			log_warn("cannot set the token of %s: %s", c->ifname, nl_strerror(&s->rq, ret));
+			log_warn("cannot set the token of %s: %s", c->ifname,
+				 nl_strerror(&s->rq, ret));
 	}
 
 	pick = find_local(s);
@@ -796,7 +797,6 @@ int main(int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	(void)unused_signal;
 	log_open(argv[0], getenv("IFACE"), isatty(2) ? LOG_TO_STDERR : LOG_TO_SYSLOG);
 	if (setup(&s) < 0) {
 		notify(&s, "error", "transix-supervisor could not start (see syslog)");
