@@ -61,35 +61,61 @@ static void write_line(const char *key, const char *value, bool is_number, void 
 	fputc('\n', ctx);
 }
 
-int state_write(const struct status *st)
+/* Replaces path with data as a whole: readers see the old or the new file,
+ * never half of one. */
+static int write_atomic(const char *path, const char *data, size_t len)
 {
-	char path[256], tmp[264];
-	FILE *f;
+	char tmp[280];
 	int fd, ret = 0;
 
-	if (state_path(path, sizeof(path), st->interface, "state") < 0)
-		return -ENAMETOOLONG;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	mkdir(STATE_DIR, 0755);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		unlink(tmp);
-		return ret;
-	}
-	state_each(st, write_line, f);
-	if (fflush(f) || ferror(f))
-		ret = -EIO;
-	if (fclose(f) && !ret)
+	errno = 0;
+	if (write(fd, data, len) != (ssize_t)len)
+		ret = errno ? -errno : -EIO;
+	if (close(fd) < 0 && !ret)
 		ret = -errno;
 	if (!ret && rename(tmp, path) < 0)
 		ret = -errno;
 	if (ret)
 		unlink(tmp);
+	return ret;
+}
+
+/* Reads a small file whole into buf, NUL-terminated: its length or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+int state_write(const struct status *st)
+{
+	char path[256], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (state_path(path, sizeof(path), st->interface, "state") < 0)
+		return -ENAMETOOLONG;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return -errno;
+	state_each(st, write_line, f);
+	ret = fclose(f) ? -ENOMEM : write_atomic(path, text, len);
+	free(text);
 	return ret;
 }
 
@@ -139,56 +165,31 @@ void state_remove(const char *ifname)
 
 int pidfile_write(const char *ifname)
 {
-	char path[256], tmp[264], buf[32];
-	int fd, len, ret = 0;
+	char path[256], buf[32];
+	int len;
 
 	if (state_path(path, sizeof(path), ifname, "pid") < 0)
 		return -ENAMETOOLONG;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	mkdir(STATE_DIR, 0755);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
 	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)len) != len)
-		ret = -errno;
-	close(fd);
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	return ret;
+	return write_atomic(path, buf, (size_t)len);
 }
 
 pid_t pidfile_read_live(const char *ifname)
 {
-	char path[256], buf[32], comm[64], exe[32];
-	ssize_t n;
+	char path[256], buf[32], comm[64];
 	long pid;
-	int fd;
 
-	if (state_path(path, sizeof(path), ifname, "pid") < 0)
+	if (state_path(path, sizeof(path), ifname, "pid") < 0 ||
+	    read_small(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	pid = strtol(buf, NULL, 10);
 	/* EPERM: alive, and not ours to signal (transix-status as a user). */
 	if (pid <= 1 || (kill((pid_t)pid, 0) < 0 && errno != EPERM))
 		return 0;
-	/* A stale pidfile after a crash may name an unrelated process now. */
+	/* A stale pidfile after a crash may name an unrelated process now;
+	 * comm holds the first 15 bytes of the program's name. */
 	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, comm, sizeof(comm)) <= 0)
 		return 0;
-	n = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	comm[n] = '\0';
-	snprintf(exe, sizeof(exe), "transix-supervi");	/* comm is 15 bytes */
-	return strncmp(comm, exe, strlen(exe)) ? 0 : (pid_t)pid;
+	return strncmp(comm, "transix-supervi", 15) ? 0 : (pid_t)pid;
 }
