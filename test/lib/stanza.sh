@@ -12,6 +12,7 @@
 #       VALUE pair sets or adds an option, -OPTION removes one.  The method
 #       is the pseudo-option "method" (e.g. "method manual").
 
+# shellcheck disable=SC2120 # optional arguments
 stanza_secret() {
 	local file=/etc/ifupdown-transix/$WAN_IF.secret
 	mkdir -p /etc/ifupdown-transix
@@ -19,6 +20,7 @@ stanza_secret() {
 	echo "$file"
 }
 
+# shellcheck disable=SC2120 # optional arguments
 stanza_write() {
 	local -a names=(method dhcp iid tunnel-remote tunnel-address transix-user transix-password-file)
 	local -A value=(

@@ -9,21 +9,13 @@ set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"
+source "$TOP/test/lib/clock.sh"
 
 isp_setup --no-ra
 stanza_secret >/dev/null
 wait=5
 stanza_write tunnel-wait "$wait"
 tun=tx-$WAN_IF
-# Microseconds since the epoch (a fork for $(us), but no exec).
-us() { echo "${EPOCHREALTIME/[.,]/}"; }
-ms() { printf '%d.%03d' $(($1 / 1000000)) $(($1 / 1000 % 1000)); }
-# The time (µs) of the first syslog line matching ERE, from its timestamp.
-syslog_us() {
-	local line
-	line=$(grep -m1 -E "$1" /var/log/syslog) || return 1
-	date -d "${line%% *}" +%s%6N
-}
 
 step "ifup without any RA: returns after tunnel-wait, does not fail"
 t0=${EPOCHREALTIME/[.,]/}

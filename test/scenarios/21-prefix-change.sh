@@ -8,18 +8,12 @@ set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"
+source "$TOP/test/lib/clock.sh"
 
 isp_setup
 stanza_secret >/dev/null
 stanza_write
 tun=tx-$WAN_IF
-us() { echo "${EPOCHREALTIME/[.,]/}"; }
-ms() { printf '%d.%03d' $(($1 / 1000000)) $(($1 / 1000 % 1000)); }
-syslog_us() {
-	local line
-	line=$(grep -m1 -E "$1" /var/log/syslog) || return 1
-	date -d "${line%% *}" +%s%6N
-}
 tunnel_local_is() {
 	ip -n "$ROUTER_NS" -d link show "$tun" 2>/dev/null | grep -q "remote $AFTR local $1 "
 }

@@ -9,21 +9,13 @@ set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"
+source "$TOP/test/lib/clock.sh"
 
 isp_setup
 stanza_secret >/dev/null
 wait=5 timeout=3
 stanza_write transix-timeout "$timeout" tunnel-wait "$wait"
 isp_update_script 500 ng hang ok
-us() { echo "${EPOCHREALTIME/[.,]/}"; }
-ms() { printf '%d.%03d' $(($1 / 1000000)) $(($1 / 1000 % 1000)); }
-# Times (µs) of the syslog lines matching ERE, one per line.
-syslog_times() {
-	local line
-	grep -E "$1" /var/log/syslog | while IFS= read -r line; do
-		date -d "${line%% *}" +%s%6N
-	done
-}
 
 step "ifup while the update server fails: returns 0 after tunnel-wait"
 t0=$(us)

@@ -139,6 +139,22 @@ check_while_registering() {
 	no_leak_in_proc
 }
 
+# check_registered: after the hang, the retry went through with the exact
+# user and password, and the canary is nowhere.
+check_registered() {
+	local last
+	# (transix-status, not checkip: the ISP may still route IPv4 to us from before.)
+	wait_for 30 router_exec transix-status "$WAN_IF" >/dev/null || fail "never healthy"
+	assert_eq "$(router_checkip)" "$FIXED_IP" "checkip"
+	isp_update_requests
+	assert_eq "$(isp_update_count)" 2 "requests"
+	last=$(tail -n 1 "$ISP_RUN/update-requests.log")
+	assert_eq "${last#* }" "$ROUTER_ADDR user=$(logged_user "$user") password=match answer=OK" "the server's view"
+	no_leak_in_proc
+	no_leak_in_files
+	no_leak_in_status
+}
+
 step "password file: registration in flight"
 stanza "transix-password-file $secret"
 isp_update_script hang ok
@@ -146,16 +162,7 @@ router_exec ifup "$WAN_IF"
 check_while_registering
 
 step "password file: registered with the exact user and password"
-# (transix-status, not checkip: the ISP may still route IPv4 to us from before.)
-wait_for 30 router_exec transix-status "$WAN_IF" >/dev/null || fail "never healthy"
-assert_eq "$(router_checkip)" "$FIXED_IP" "checkip"
-isp_update_requests
-assert_eq "$(isp_update_count)" 2 "requests"
-last=$(tail -n 1 "$ISP_RUN/update-requests.log")
-assert_eq "${last#* }" "$ROUTER_ADDR user=$(logged_user "$user") password=match answer=OK" "the server's view"
-no_leak_in_proc
-no_leak_in_files
-no_leak_in_status
+check_registered
 
 step "a password file others can read is refused"
 router_exec ifdown "$WAN_IF"
@@ -180,15 +187,6 @@ assert_match "$out" "transix-hook: iface $WAN_IF: transix-password is readable b
 check_while_registering inline
 
 step "inline transix-password: registered; no leak"
-# (transix-status, not checkip: the ISP may still route IPv4 to us from before.)
-wait_for 30 router_exec transix-status "$WAN_IF" >/dev/null || fail "never healthy"
-assert_eq "$(router_checkip)" "$FIXED_IP" "checkip"
-isp_update_requests
-assert_eq "$(isp_update_count)" 2 "requests"
-last=$(tail -n 1 "$ISP_RUN/update-requests.log")
-assert_eq "${last#* }" "$ROUTER_ADDR user=$(logged_user "$user") password=match answer=OK" "the server's view"
-no_leak_in_proc
-no_leak_in_files
-no_leak_in_status
+check_registered
 router_exec ifdown "$WAN_IF"
 no_leak_in_files

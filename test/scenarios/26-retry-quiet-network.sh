@@ -9,18 +9,12 @@ set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"
+source "$TOP/test/lib/clock.sh"
 
 isp_setup
 stanza_secret >/dev/null
 stanza_write tunnel-wait 2
 isp_update_script ng ok
-ms() { printf '%d.%03d' $(($1 / 1000000)) $(($1 / 1000 % 1000)); }
-syslog_times() {
-	local line
-	grep -E "$1" /var/log/syslog | while IFS= read -r line; do
-		date -d "${line%% *}" +%s%6N
-	done
-}
 
 step "ifup: the first request is refused; then the ISP goes quiet (no more RAs)"
 router_exec ifup "$WAN_IF"
