@@ -35,10 +35,43 @@ struct parser {
 	size_t errlen;
 };
 
+/*
+ * A value fit for a terminal and syslog: printable ASCII as is, a backslash
+ * doubled, every other byte (ESC, CR, DEL, anything non-ASCII) as \xHH, so
+ * that a hostile or mistyped value cannot move the cursor or forge a line.
+ * Cut at a whole escape when dst is full.
+ */
+static const char *escape(char *dst, size_t len, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (const unsigned char *c = (const unsigned char *)src; *c; c++) {
+		size_t need = *c == '\\' ? 2 : *c >= 0x20 && *c < 0x7f ? 1 : 4;
+
+		if (n + need >= len)
+			break;
+		if (need == 1) {
+			dst[n++] = (char)*c;
+		} else if (need == 2) {
+			dst[n++] = '\\';
+			dst[n++] = '\\';
+		} else {
+			dst[n++] = '\\';
+			dst[n++] = 'x';
+			dst[n++] = hex[*c >> 4];
+			dst[n++] = hex[*c & 0xf];
+		}
+	}
+	if (len)
+		dst[n] = '\0';
+	return dst;
+}
+
 static int __attribute__((format(printf, 4, 5)))
 bad(struct parser *p, const char *option, const char *value, const char *fmt, ...)
 {
-	char why[256];
+	char why[256], shown[256];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -46,7 +79,7 @@ bad(struct parser *p, const char *option, const char *value, const char *fmt, ..
 	va_end(ap);
 	if (value)
 		snprintf(p->err, p->errlen, "iface %s: option %s \"%s\": %s", p->ifname, option,
-			 value, why);
+			 escape(shown, sizeof(shown), value), why);
 	else
 		snprintf(p->err, p->errlen, "iface %s: option %s: %s", p->ifname, option, why);
 	return -EINVAL;
@@ -430,7 +463,10 @@ int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_f
 	if (!has_any_option(&p) || lookup("tunnel-mode", ctx))
 		return 0;
 	if (!config_valid_ifname(ifname)) {
-		snprintf(err, errlen, "iface %s: not a valid interface name for our options", ifname);
+		char shown[IF_NAMESIZE * 4 + 8];
+
+		snprintf(err, errlen, "iface %s: not a valid interface name for our options",
+			 escape(shown, sizeof(shown), ifname));
 		return -EINVAL;
 	}
 	snprintf(cfg->ifname, sizeof(cfg->ifname), "%s", ifname);

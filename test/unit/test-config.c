@@ -224,6 +224,117 @@ static void test_tunnel_names(void)
 	CHECK(!config_valid_hostname("a..b"));
 }
 
+/* The five one-line mutations of config.c that once went unnoticed (issue 8). */
+static void test_mutations_caught(void)
+{
+	static const char *const yes[] = { "yes", "on", "true", "1", "YES", "On" };
+	static const char *const no[] = { "no", "off", "false", "0", "NO" };
+	char name[IF_NAMESIZE];
+
+	/* "yes" parsed as false: the default is true, so start from "no" too. */
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		const struct opt o[] = { { "tunnel-default-route", yes[i] }, BASE, { NULL, NULL } };
+		struct transix_config c;
+		char err[256];
+
+		c.default_route = false;
+		CHECK_INT(parse(&c, o, err, sizeof(err)), 1);
+		CHECK(c.default_route);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		const struct opt o[] = { { "tunnel-default-route", no[i] }, BASE, { NULL, NULL } };
+		struct transix_config c;
+		char err[256];
+
+		CHECK_INT(parse(&c, o, err, sizeof(err)), 1);
+		CHECK(!c.default_route);
+	}
+
+	/* The empty-value check: every option, empty, is an error naming it. */
+	for (const char *const *k = (const char *const[]){
+		     "iid", "tunnel-remote", "tunnel-local", "tunnel-address", "tunnel-name",
+		     "tunnel-mtu", "tunnel-encaplimit", "tunnel-default-route", "tunnel-wait",
+		     "transix-user", "transix-password-file", "transix-password",
+		     "transix-update-url", "transix-timeout", "transix-reregister-interval",
+		     NULL }; *k; k++) {
+		const struct opt o[] = { { *k, "" }, BASE, { NULL, NULL } };
+		char want[96];
+
+		snprintf(want, sizeof(want), "option %s: empty value", *k);
+		expect_error(o, want);
+	}
+
+	/* encaplimit none: accepted in any case, and different from a number. */
+	{
+		const struct opt none[] = { { "tunnel-encaplimit", "none" }, BASE, { NULL, NULL } };
+		const struct opt upper[] = { { "tunnel-encaplimit", "NONE" }, BASE, { NULL, NULL } };
+		const struct opt zero[] = { { "tunnel-encaplimit", "0" }, BASE, { NULL, NULL } };
+		struct transix_config c;
+		char err[256];
+
+		c.encaplimit = 7;
+		CHECK_INT(parse(&c, none, err, sizeof(err)), 1);
+		CHECK_INT(c.encaplimit, ENCAPLIMIT_NONE);
+		CHECK_INT(parse(&c, upper, err, sizeof(err)), 1);
+		CHECK_INT(c.encaplimit, ENCAPLIMIT_NONE);
+		CHECK_INT(parse(&c, zero, err, sizeof(err)), 1);
+		CHECK_INT(c.encaplimit, 0);
+	}
+
+	/* The hashed tunnel name is an interface name users see and scripts
+	 * match on: FNV-1a 32 of the WAN name, pinned. */
+	config_default_tunnel_name(name, "enp0s31f6.1000");
+	CHECK_STR(name, "tx-92100516");
+	config_default_tunnel_name(name, "abcdefghijkl.9");	/* 14 bytes */
+	CHECK(!strncmp(name, "tx-", 3) && strlen(name) == 11);
+	config_default_tunnel_name(name, "abcdefghijkl");	/* 12 bytes: fits */
+	CHECK_STR(name, "tx-abcdefghijkl");
+
+	/* transix-update-url is taken, not ignored for the default. */
+	{
+		const struct opt o[] = {
+			{ "transix-update-url", "https://[2001:db8::80]:8443/update?x=1" }, BASE,
+			{ NULL, NULL },
+		};
+		struct transix_config c;
+		char err[256];
+
+		CHECK_INT(parse(&c, o, err, sizeof(err)), 1);
+		CHECK_STR(c.update_url, "https://[2001:db8::80]:8443/update?x=1");
+	}
+}
+
+/* Issue 9 #14: an option value reaches a terminal and syslog in the error
+ * message; ESC, CR and other control bytes must arrive escaped. */
+static void test_error_escapes_controls(void)
+{
+	const struct opt esc[] = { { "tunnel-mtu", "1\x1b[2J\r\x7f\xc2\x9b" }, BASE, { NULL, NULL } };
+	struct transix_config c;
+	char err[256];
+
+	CHECK_INT(parse(&c, esc, err, sizeof(err)), -EINVAL);
+	for (const char *e = err; *e; e++)
+		CHECK((unsigned char)*e >= 0x20 && (unsigned char)*e < 0x7f);
+	CHECK(strstr(err, "option tunnel-mtu \"1\\x1b[2J\\x0d\\x7f\\xc2\\x9b\"") != NULL);
+	/* A backslash itself is escaped, so that the text is unambiguous. */
+	{
+		const struct opt bs[] = { { "tunnel-name", "a\\b" }, BASE, { NULL, NULL } };
+
+		CHECK_INT(parse(&c, bs, err, sizeof(err)), -EINVAL);
+		CHECK(strstr(err, "\"a\\\\b\"") != NULL);
+	}
+	/* The stanza name too, before it is validated. */
+	{
+		const struct opt o[] = { BASE, { NULL, NULL } };
+		const char *names[] = { NULL };
+
+		CHECK_INT(config_parse(&c, "x\x1b]0;pwn\x07", lookup, (void *)(uintptr_t)o, names,
+				       err, sizeof(err)), -EINVAL);
+		CHECK(strchr(err, 0x1b) == NULL && strchr(err, 0x07) == NULL);
+		CHECK(strstr(err, "x\\x1b]0;pwn\\x07") != NULL);
+	}
+}
+
 static void test_env_names(void)
 {
 	char a[] = "IF_TUNNEL_REMOTE=x", b[] = "PATH=/bin", c[] = "IF_TRANSIX_PASSWORD_FILE=/p";
@@ -250,5 +361,7 @@ int main(void)
 	test_inline_password_never_quoted();
 	test_tunnel_names();
 	test_env_names();
+	test_mutations_caught();
+	test_error_escapes_controls();
 	return unit_done("test-config");
 }
