@@ -40,16 +40,30 @@ static int check_fd(int fd, char *why, size_t whylen)
 	return 0;
 }
 
-int secret_check_file(const char *path, char *why, size_t whylen)
+/* O_NOFOLLOW: a symlink could point root's reader at any file. */
+static int open_secret(const char *path, char *why, size_t whylen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	int ret;
 
 	if (fd < 0) {
-		ret = -errno;
-		snprintf(why, whylen, "%s", strerror(errno));
-		return ret;
+		int err = errno;
+
+		if (err == ELOOP)
+			snprintf(why, whylen, "a symbolic link (not followed)");
+		else
+			snprintf(why, whylen, "%s", strerror(err));
+		return -err;
 	}
+	return fd;
+}
+
+int secret_check_file(const char *path, char *why, size_t whylen)
+{
+	int fd = open_secret(path, why, whylen);
+	int ret;
+
+	if (fd < 0)
+		return fd;
 	ret = check_fd(fd, why, whylen);
 	close(fd);
 	return ret;
@@ -57,36 +71,64 @@ int secret_check_file(const char *path, char *why, size_t whylen)
 
 int secret_read_file(const char *path, char *buf, size_t len, char *why, size_t whylen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	size_t used = 0;
-	int ret;
+	/* The longest line plus one byte: enough to tell "too long" apart. */
+	char tmp[MAX_PASSWORD + 1];
+	size_t used = 0, line, max = len - 1 < MAX_PASSWORD ? len - 1 : MAX_PASSWORD;
+	int fd, ret = 0;
 
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(why, whylen, "%s", strerror(errno));
-		return ret;
-	}
+	if (len == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	if ((fd = open_secret(path, why, whylen)) < 0)
+		return fd;
 	if ((ret = check_fd(fd, why, whylen)) < 0) {
 		close(fd);
 		return ret;
 	}
-	while (used + 1 < len) {
-		ssize_t n = read(fd, buf + used, len - 1 - used);
+	while (used < sizeof(tmp)) {
+		ssize_t n = read(fd, tmp + used, sizeof(tmp) - used);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0) {
+			ret = -errno;
+			snprintf(why, whylen, "%s", strerror(errno));
+			break;
+		}
+		if (n == 0)
 			break;
 		used += (size_t)n;
+		/* The first line is all we want: stop reading once it ended. */
+		if (memchr(tmp, '\n', used))
+			break;
 	}
 	close(fd);
-	buf[used] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (!buf[0]) {
-		snprintf(why, whylen, "empty");
-		return -EINVAL;
+	/* The line ends at LF, at CR (CRLF, or an old Mac file) or at EOF. */
+	line = used;
+	for (size_t i = 0; i < used; i++) {
+		if (tmp[i] == '\n' || tmp[i] == '\r') {
+			line = i;
+			break;
+		}
 	}
-	return 0;
+	if (ret == 0 && line > max) {
+		/* A file error (the administrator's to fix), never a password
+		 * silently cut short, and not worth retrying until it changes. */
+		snprintf(why, whylen, "first line longer than %zu bytes", max);
+		ret = -EMSGSIZE;
+	} else if (ret == 0 && memchr(tmp, '\0', line)) {
+		/* The server would get the bytes before it: refuse instead. */
+		snprintf(why, whylen, "first line contains a NUL byte");
+		ret = -EINVAL;
+	} else if (ret == 0 && line == 0) {
+		snprintf(why, whylen, "empty");
+		ret = -EINVAL;
+	} else if (ret == 0) {
+		memcpy(buf, tmp, line);
+		buf[line] = '\0';
+	}
+	explicit_bzero(tmp, sizeof(tmp));
+	return ret;
 }
 
 int secret_take_from_env(char *buf, size_t len)
