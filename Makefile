@@ -91,11 +91,25 @@ SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 UNIT_SRCS  := $(sort $(wildcard test/unit/test-*.c))
 UNIT_BINS  := $(UNIT_SRCS:test/unit/%.c=test/unit/build/%)
 
-test/unit/build/%: test/unit/%.c $(LIB_SRCS) test/unit/unit.h
+# Each test program gets its own RUNSTATEDIR in the build tree: state files
+# of one test (or of another checkout's) never meet another's.
+UNIT_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Ihelpers/lib -Itest/unit $(DEPCFLAGS) \
+              -DVERSION='"test"' -DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' -O1 -g $(SANFLAGS) \
+              $(UNIT_COVERAGE)
+
+test/unit/build/%: test/unit/%.c $(LIB_SRCS) $(wildcard helpers/lib/*.h) test/unit/unit.h
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Ihelpers/lib -Itest/unit $(DEPCFLAGS) -DVERSION='"test"' \
-		-DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' -DRUNSTATEDIR='"/tmp"' \
-		-O1 -g $(SANFLAGS) -o $@ $< $(LIB_SRCS) $(MNL_LIBS) $(CURL_LIBS)
+	$(CC) $(UNIT_CFLAGS) -DRUNSTATEDIR='"$(abspath $(@D))/run-$*"' -o $@ $< $(LIB_SRCS) \
+		$(MNL_LIBS) $(CURL_LIBS)
+
+# transix-status against crafted state files: the real program, built with
+# the test's RUNSTATEDIR, driven by a shell script (JSON checked by jq).
+UNIT_BINS += test/unit/build/test-status
+test/unit/build/transix-status: helpers/transix-status.c $(LIB_SRCS) $(wildcard helpers/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -DRUNSTATEDIR='"$(abspath $(@D))/run-test-status"' -o $@ $< $(LIB_SRCS) $(MNL_LIBS)
+test/unit/build/test-status: test/unit/test-status.sh test/unit/build/transix-status
+	install -m 755 $< $@
 
 check-unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail

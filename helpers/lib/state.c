@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -16,10 +17,12 @@ static const struct field {
 	const char *key;
 	enum field_type type;
 	size_t offset, size;
+	long max;		/* NUM: the largest value read, 0 the smallest */
 } fields[] = {
-#define S(name) { #name, STR, offsetof(struct status, name), sizeof(((struct status *)0)->name) }
-#define N(name) { #name, NUM, offsetof(struct status, name), sizeof(long) }
-	S(interface), N(pid), S(health), S(message), S(token), S(local), S(tunnel),
+#define S(name) { #name, STR, offsetof(struct status, name), sizeof(((struct status *)0)->name), 0 }
+#define N(name) { #name, NUM, offsetof(struct status, name), sizeof(long), LONG_MAX }
+	/* A pid read back must be a pid_t: (pid_t)4294967296 is 0. */
+	S(interface), { "pid", NUM, offsetof(struct status, pid), sizeof(long), INT_MAX }, S(health), S(message), S(token), S(local), S(tunnel),
 	S(remote), S(remote_address), S(address), N(mtu), S(encaplimit), S(tunnel_state),
 	S(registration), S(registered_address), N(last_attempt), S(last_result),
 	N(last_success), N(next_retry), N(failures), N(updated),
@@ -119,20 +122,67 @@ int state_write(const struct status *st)
 	return ret;
 }
 
+/* A number as state_write() writes it: plain decimal, 0..max; else 0. */
+static long parse_num(const char *s, long max)
+{
+	char *end;
+	long n;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	return errno || *end || n > max ? 0 : n;
+}
+
+/* A string value, with terminal control bytes (ESC, BEL, CR, DEL, C1)
+ * made harmless: transix-status prints these to a terminal. */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < size; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? '?' : (char)c;
+	}
+	dst[i] = '\0';
+}
+
 int state_read(const char *ifname, struct status *st)
 {
 	char path[256], line[512];
+	struct stat sb;
+	bool overlong = false;
 	FILE *f;
+	int fd;
 
 	memset(st, 0, sizeof(*st));
 	if (state_path(path, sizeof(path), ifname, "state") < 0)
 		return -ENAMETOOLONG;
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		char *eq = strchr(line, '='), *nl = strchr(line, '\n');
+		bool skip = overlong;
 
+		/* No field is near 511 bytes: a longer line is not ours, and the
+		 * rest of it must not be read as a line of its own. */
+		overlong = !nl && !feof(f);
+		if (skip || overlong)
+			continue;
 		if (nl)
 			*nl = '\0';
 		if (!eq)
@@ -144,9 +194,9 @@ int state_read(const char *ifname, struct status *st)
 			if (strcmp(line, fields[i].key))
 				continue;
 			if (fields[i].type == NUM)
-				*(long *)(void *)p = strtol(eq + 1, NULL, 10);
+				*(long *)(void *)p = parse_num(eq + 1, fields[i].max);
 			else
-				snprintf(p, fields[i].size, "%s", eq + 1);
+				copy_str(p, fields[i].size, eq + 1);
 		}
 	}
 	fclose(f);
@@ -184,7 +234,7 @@ pid_t pidfile_read_live(const char *ifname)
 		return 0;
 	pid = strtol(buf, NULL, 10);
 	/* EPERM: alive, and not ours to signal (transix-status as a user). */
-	if (pid <= 1 || (kill((pid_t)pid, 0) < 0 && errno != EPERM))
+	if (pid <= 1 || pid > INT_MAX || (kill((pid_t)pid, 0) < 0 && errno != EPERM))
 		return 0;
 	/* A stale pidfile after a crash may name an unrelated process now;
 	 * comm holds the first 15 bytes of the program's name. */
