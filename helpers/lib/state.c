@@ -135,8 +135,9 @@ static long parse_num(const char *s, long max)
 	return errno || *end || n > max ? 0 : n;
 }
 
-/* A string value, with terminal control bytes (ESC, BEL, CR, DEL, C1)
- * made harmless: transix-status prints these to a terminal. */
+/* A string value, every byte that is not printable ASCII as '?': the
+ * writer only writes ASCII, transix-status prints to a terminal (no ESC,
+ * BEL, CR, DEL, C1) and as JSON (which must be valid UTF-8). */
 static void copy_str(char *dst, size_t size, const char *src)
 {
 	size_t i;
@@ -144,7 +145,7 @@ static void copy_str(char *dst, size_t size, const char *src)
 	for (i = 0; src[i] && i + 1 < size; i++) {
 		unsigned char c = (unsigned char)src[i];
 
-		dst[i] = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? '?' : (char)c;
+		dst[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
 	}
 	dst[i] = '\0';
 }

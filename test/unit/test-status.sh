@@ -1,0 +1,227 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# transix-status against crafted state files: the real program, built with
+# its RUNSTATEDIR in the build tree (Makefile: test/unit/build/transix-status).
+# Text output, --json parsed by jq with its field set pinned, every exit
+# status, "not managed", a dead supervisor, hostile state.
+set -u
+here=$(cd "${0%/*}" && pwd)
+status=$here/transix-status
+run=$here/run-test-status
+dir=$run/ifupdown-transix
+checks=0 failures=0
+
+command -v jq >/dev/null || { echo "test-status: jq is needed (apt-get install jq)" >&2; exit 111; }
+[[ -x $status ]] || { echo "test-status: $status not built" >&2; exit 111; }
+
+fail() { failures=$((failures + 1)); echo "test-status:${BASH_LINENO[1]}: $*" >&2; }
+# ok CMD...: the command must succeed (a check of its own).
+ok() { checks=$((checks + 1)); "$@" || fail "not true: $*"; }
+
+# st ARGS...: runs transix-status; sets out, err, rc.
+st() {
+	out=$("$status" "$@" 2>"$run/err"); rc=$?
+	err=$(<"$run/err")
+}
+want_rc() { checks=$((checks + 1)); [[ $rc == "$1" ]] || fail "exit status $rc, want $1 (${2-})"; }
+has() { checks=$((checks + 1)); grep -qF -- "$2" <<<"$1" || fail "output lacks '$2': $1"; }
+lacks() { checks=$((checks + 1)); ! grep -qF -- "$2" <<<"$1" || fail "output has '$2': $1"; }
+# jq_is FILTER WANT: jq -r FILTER of $out (which must parse) is WANT.
+jq_is() {
+	local got
+	checks=$((checks + 1))
+	if ! got=$(jq -r "$1" <<<"$out" 2>&1); then
+		fail "not JSON ($got): $out"
+	elif [[ $got != "$2" ]]; then
+		fail "jq '$1' is '$got', want '$2'"
+	fi
+}
+
+fake=
+cleanup() {
+	[[ -n $fake ]] && kill "$fake" 2>/dev/null && wait "$fake" 2>/dev/null
+	rm -rf "$run"
+}
+trap cleanup EXIT
+rm -rf "$run"
+mkdir -p "$run"
+
+# A live "supervisor": pidfile_read_live() looks for comm transix-supervi.
+cp "$(command -v sleep)" "$run/transix-supervisor"
+"$run/transix-supervisor" 600 &
+fake=$!
+for ((i = 0; i < 1000; i++)); do
+	[[ $(cat "/proc/$fake/comm" 2>/dev/null) == transix-supervi* ]] && break
+	sleep 0.01
+done
+ok test "$(cat "/proc/$fake/comm")" = transix-supervi
+
+# put IFACE PID [key=value...]: a state file as the supervisor writes it.
+put() {
+	local ifn=$1 pid=$2
+	shift 2
+	mkdir -p "$dir"
+	{
+		echo "interface=$ifn"
+		echo "pid=$pid"
+		echo "health=ok"
+		echo "message=tunnel up, registered"
+		echo "token=::feed"
+		echo "local=2001:db8:1:2::feed"
+		echo "tunnel=tx-$ifn"
+		echo "remote=2001:db8:ffff::140"
+		echo "remote_address=2001:db8:ffff::140"
+		echo "address=203.0.113.5/32"
+		echo "mtu=1460"
+		echo "encaplimit=none"
+		echo "tunnel_state=up"
+		echo "registration=ok"
+		echo "registered_address=2001:db8:1:2::feed"
+		echo "last_attempt=1700000000"
+		echo "last_result=OK"
+		echo "last_success=1700000000"
+		echo "next_retry=0"
+		echo "failures=0"
+		echo "updated=1700000000"
+		local kv
+		for kv; do echo "$kv"; done
+	} >"$dir/$ifn.state"
+}
+
+fields='interface,pid,health,message,token,local,tunnel,remote,remote_address,address,mtu,encaplimit,tunnel_state,registration,registered_address,last_attempt,last_result,last_success,next_retry,failures,updated'
+numbers='pid,mtu,last_attempt,last_success,next_retry,failures,updated'
+
+# --- nothing managed -----------------------------------------------------------
+st
+want_rc 0 "no state directory"
+has "$out" "no interface is managed by ifupdown-transix"
+st --json
+want_rc 0 "no state directory, json"
+jq_is 'length' 0
+st wan0
+want_rc 1 "not managed"
+has "$err" "transix-status: wan0: not managed (no supervisor state)"
+st wan0 --json
+want_rc 1 "not managed, json"
+jq_is 'length' 0
+
+# --- usage ---------------------------------------------------------------------
+st --bogus
+want_rc 100 "unknown option"
+has "$err" "usage: transix-status [IFACE] [--json]"
+st wan0 wan1
+want_rc 100 "two interfaces"
+st --help
+want_rc 0 "--help"
+has "$out" "usage:"
+
+# --- healthy -------------------------------------------------------------------
+put wan0 "$fake"
+echo "$fake" >"$dir/wan0.pid"
+st
+want_rc 0 "healthy"
+has "$out" "wan0: ok"
+has "$out" "tunnel         tx-wan0 (up): 203.0.113.5/32, remote 2001:db8:ffff::140, mtu 1460, encaplimit none"
+has "$out" "registration   ok, 2001:db8:1:2::feed registered"
+has "$out" "supervisor     $fake"
+st wan0 --json
+want_rc 0 "healthy, json"
+jq_is 'length' 1
+jq_is '.[0] | keys_unsorted | join(",")' "$fields"
+jq_is "[.[0] | to_entries[] | select(.value | type == \"number\") | .key] | join(\",\")" "$numbers"
+jq_is '.[0].pid' "$fake"
+jq_is '.[0].health' ok
+jq_is '.[0].tunnel_state' up
+jq_is '.[0].mtu' 1460
+
+# --- a dead supervisor ---------------------------------------------------------
+put wan1 99999999
+echo 99999999 >"$dir/wan1.pid"
+st wan1
+want_rc 1 "dead supervisor"
+has "$out" "wan1: down"
+has "$out" "the supervisor is not running"
+st --json
+want_rc 1 "one of two unhealthy"
+jq_is 'length' 2
+jq_is '[.[] | .interface + "=" + .health] | sort | join(",")' "wan0=ok,wan1=down"
+jq_is '[.[] | select(.interface == "wan1")][0].message' "the supervisor is not running"
+st wan0
+want_rc 0 "only the healthy one asked"
+
+# A live process that is not a supervisor (this shell), and a state whose
+# pid differs from the pid file's.
+put wan1 $$
+echo $$ >"$dir/wan1.pid"
+st wan1
+want_rc 1 "pid of another program"
+has "$out" "wan1: down"
+put wan1 12345
+echo "$fake" >"$dir/wan1.pid"
+st wan1
+want_rc 1 "state and pid file disagree"
+# No pid file at all, and a pid that only (pid_t) truncation makes 0.
+rm -f "$dir/wan1.pid"
+put wan1 4294967296
+st wan1
+want_rc 1 "pid 2^32 and no pid file"
+has "$out" "wan1: down"
+put wan1 0
+st wan1
+want_rc 1 "pid 0"
+
+# --- degraded, failed registration ------------------------------------------
+put wan1 "$fake" health=degraded registration=failed "last_result=HTTP 503: busy" \
+	next_retry=1700000600 failures=4 "message=registration failed; retrying"
+echo "$fake" >"$dir/wan1.pid"
+st wan1
+want_rc 1 "degraded"
+has "$out" "wan1: degraded"
+has "$out" "HTTP 503: busy"
+has "$out" "(4 failures in a row)"
+st wan1 --json
+jq_is '.[0].failures' 4
+jq_is '.[0].registration' failed
+
+# Tunnel and registration disabled: those lines left out.
+put wan1 "$fake" tunnel_state=disabled registration=disabled
+st wan1
+want_rc 0 "iid only"
+lacks "$out" "tunnel    "
+lacks "$out" "registration"
+
+# --- hostile state -------------------------------------------------------------
+# Quotes, backslashes and control bytes: the text has no ESC, the JSON parses.
+put wan1 "$fake" $'message=say "hi" \\ \e[31mred\e[0m\a\x7f\xff' $'last_result=\e]0;title\a'
+st wan1
+checks=$((checks + 1))
+if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f-\xff]' <<<"$out"; then fail "control bytes in the text: $out"; fi
+st wan1 --json
+jq_is '.[0].message' 'say "hi" \ ?[31mred?[0m???'
+jq_is '.[0].last_result' '?]0;title?'
+# Broken files: the program still answers, for every interface.
+printf 'health=ok\npid=%s\n\x00\xff garbage\nmtu=1e9\n' "$fake" >"$dir/wan2.state"
+echo "$fake" >"$dir/wan2.pid"
+head -c 3000 /dev/zero | tr '\0' 'x' >"$dir/wan3.state"
+st --json
+jq_is 'length' 4
+jq_is '[.[] | .interface] | sort | join(",")' ",,wan0,wan1"
+jq_is '[.[] | select(.pid == '"$fake"' and .mtu == 0)] | length' 1
+# Names that only look like state files are not interfaces.
+: >"$dir/.state"
+: >"$dir/wan4.state.tmp"
+: >"$dir/wan4.pid"
+st --json
+jq_is 'length' 4
+
+# --- the state directory cannot be read ----------------------------------------
+rm -rf "$dir"
+: >"$dir"
+st
+want_rc 111 "state directory is a file"
+has "$err" "transix-status: fatal: unable to read $dir: Not a directory"
+rm -f "$dir"
+
+echo "test-status: $checks checks, $failures failed"
+((failures == 0))
