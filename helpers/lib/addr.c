@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Addresses: the WAN's IPv6 list, the tunnel's one IPv4 address. */
-#include "rtnl.h"
+#include "rtnl-parse.h"
 
 #include <errno.h>
 #include <linux/if_addr.h>
@@ -29,21 +29,18 @@ static int addr_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-struct addr6_dump {
-	unsigned int ifindex;
-	struct addr6 *list;
-	int max, n;
-};
-
-static int addr6_cb(const struct nlmsghdr *nlh, void *data)
+int rtnl_addr6_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct ifaddrmsg *ifa;
 	struct addr6_dump *d = data;
 	struct addr6 *a;
 
-	if (nlh->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET6 ||
-	    ifa->ifa_index != d->ifindex || d->n >= d->max)
+	if (nlh->nlmsg_type != RTM_NEWADDR)
+		return MNL_CB_OK;
+	if (!(ifa = rtnl_header(nlh, sizeof(*ifa))))
+		return MNL_CB_ERROR;
+	if (ifa->ifa_family != AF_INET6 || ifa->ifa_index != d->ifindex || d->n >= d->max)
 		return MNL_CB_OK;
 	if (mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb) < 0)
 		return MNL_CB_ERROR;
@@ -75,30 +72,22 @@ int addr6_list(struct nl *nl, unsigned int ifindex, struct addr6 *list, int max)
 	int ret;
 
 	ifa->ifa_family = AF_INET6;
-	ret = nl_dump(nl, nlh, addr6_cb, &d);
+	ret = nl_dump(nl, nlh, rtnl_addr6_cb, &d);
 	return ret < 0 ? ret : d.n;
 }
 
-struct addr4 {
-	struct in_addr addr;
-	unsigned int plen;
-};
-
-struct addr4_dump {
-	unsigned int ifindex;
-	struct addr4 list[16];
-	int n;
-};
-
-static int addr4_cb(const struct nlmsghdr *nlh, void *data)
+int rtnl_addr4_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct ifaddrmsg *ifa;
 	struct addr4_dump *d = data;
 	const struct nlattr *local;
 
-	if (nlh->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET ||
-	    ifa->ifa_index != d->ifindex || d->n >= (int)(sizeof(d->list) / sizeof(d->list[0])))
+	if (nlh->nlmsg_type != RTM_NEWADDR)
+		return MNL_CB_OK;
+	if (!(ifa = rtnl_header(nlh, sizeof(*ifa))))
+		return MNL_CB_ERROR;
+	if (ifa->ifa_family != AF_INET || ifa->ifa_index != d->ifindex || d->n >= (int)(sizeof(d->list) / sizeof(d->list[0])))
 		return MNL_CB_OK;
 	if (mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb) < 0)
 		return MNL_CB_ERROR;
@@ -137,7 +126,7 @@ int addr4_ensure_only(struct nl *nl, unsigned int ifindex, struct in_addr addr,
 	int ret;
 
 	ifa->ifa_family = AF_INET;
-	if ((ret = nl_dump(nl, nlh, addr4_cb, &d)) < 0)
+	if ((ret = nl_dump(nl, nlh, rtnl_addr4_cb, &d)) < 0)
 		return ret;
 	/* The tunnel is ours: an address left from an earlier tunnel-address
 	 * value is removed, so that a changed stanza is corrected. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Generic links: look up (with ip6tnl details), up/down, MTU, delete. */
-#include "rtnl.h"
+#include "rtnl-parse.h"
 
 #include <errno.h>
 #include <linux/if_link.h>
@@ -95,14 +95,16 @@ static void parse_tunnel_data(const struct nlattr *data, struct link_info *li)
 		li->tnl_ttl = mnl_attr_get_u8(tb[IFLA_IPTUN_TTL]);
 }
 
-static int link_cb(const struct nlmsghdr *nlh, void *data)
+int rtnl_link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct ifinfomsg *ifm;
 	struct link_info *li = data;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
+	if (!(ifm = rtnl_header(nlh, sizeof(*ifm))))
+		return MNL_CB_ERROR;
 	if (mnl_attr_parse(nlh, sizeof(*ifm), link_attr_cb, tb) < 0)
 		return MNL_CB_ERROR;
 	memset(li, 0, sizeof(*li));
@@ -140,7 +142,7 @@ int link_get(struct nl *nl, const char *name, unsigned int ifindex, struct link_
 	if (name)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	memset(out, 0, sizeof(*out));
-	ret = nl_query(nl, nlh, link_cb, out);
+	ret = nl_query(nl, nlh, rtnl_link_cb, out);
 	if (ret == 0 && out->ifindex == 0)
 		ret = -ENODEV;
 	return ret;

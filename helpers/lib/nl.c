@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,14 +67,18 @@ struct nlmsghdr *nl_msg(struct nl *nl, void *buf, unsigned short type, unsigned 
 static void keep_extack(struct nl *nl, const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	unsigned int hlen = sizeof(*err);
+	size_t hlen = sizeof(*err);
 	const struct nlattr *attr;
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	/* Without NETLINK_CAP_ACK the kernel echoes the whole request. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		hlen += mnl_nlmsg_get_payload_len(&err->msg);
+	/* Without NETLINK_CAP_ACK the kernel echoes the whole request; its
+	 * length is only believed when it is one, and the TLVs start aligned. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (err->msg.nlmsg_len < MNL_NLMSG_HDRLEN)
+			return;
+		hlen += MNL_ALIGN((size_t)err->msg.nlmsg_len - MNL_NLMSG_HDRLEN);
+	}
 	if (mnl_nlmsg_get_payload_len(nlh) < hlen)
 		return;
 	mnl_attr_for_each(attr, nlh, hlen) {
@@ -92,18 +97,28 @@ struct run_ctx {
 	void *data;
 };
 
+/*
+ * The errno of a kernel error code: the kernel sends -errno.  Anything
+ * else (positive, INT_MIN, beyond the errno range) is a protocol error,
+ * never a success, and never negated (-INT_MIN is undefined).
+ */
+static int kernel_errno(int error)
+{
+	return error < 0 && error > -4096 ? -error : EPROTO;
+}
+
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct run_ctx *ctx = data;
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
 	if (err->error) {
 		keep_extack(ctx->nl, nlh);
-		errno = -err->error;
+		errno = kernel_errno(err->error);
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_STOP;
@@ -114,10 +129,11 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
 	(void)data;
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
-		int err = *(const int *)mnl_nlmsg_get_payload(nlh);
+		int err;
 
-		if (err < 0) {
-			errno = -err;
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+		if (err) {
+			errno = kernel_errno(err);
 			return MNL_CB_ERROR;
 		}
 	}
@@ -131,11 +147,52 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
 }
 
+/*
+ * Whether buf holds whole messages only: each at least a header long and
+ * within the buffer, nothing left over.  libmnl 1.0.4's mnl_nlmsg_ok()
+ * compares (int)nlmsg_len, so a length over INT_MAX passes and the walk
+ * jumps 4 GiB (issue 9 #13); a length under the header ends the walk
+ * silently, as if all was read.
+ */
+static bool stream_ok(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len > 0) {
+		const struct nlmsghdr *nlh = (const void *)p;
+		size_t step;
+
+		if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+			return false;
+		step = MNL_ALIGN(nlh->nlmsg_len);
+		if (step > len)
+			step = len;	/* the last message need not be padded */
+		p += step;
+		len -= step;
+	}
+	return true;
+}
+
+int nl_run(struct nl *nl, const void *buf, size_t len, unsigned int seq, mnl_cb_t cb,
+	   void *data)
+{
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb, [NLMSG_DONE] = done_cb };
+	struct run_ctx ctx = { .nl = nl, .cb = cb, .data = data };
+	int ret;
+
+	if (len > INT_MAX || !stream_ok(buf, len))
+		return -EBADMSG;
+	/* A callback may fail without setting errno: never report 0 then. */
+	errno = 0;
+	ret = mnl_cb_run2(buf, len, seq, nl->portid, data_cb, &ctx, ctl, NLMSG_MIN_TYPE);
+	if (ret < 0)
+		return errno > 0 ? -errno : -EPROTO;
+	return ret > MNL_CB_STOP;
+}
+
 static int run_until_done(struct nl *nl, unsigned int seq, mnl_cb_t cb, void *data)
 {
 	char buf[NL_BUFSIZE];
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb, [NLMSG_DONE] = done_cb };
-	struct run_ctx ctx = { .nl = nl, .cb = cb, .data = data };
 	int ret;
 
 	do {
@@ -143,10 +200,9 @@ static int run_until_done(struct nl *nl, unsigned int seq, mnl_cb_t cb, void *da
 
 		if (len < 0)
 			return -errno;
-		ret = mnl_cb_run2(buf, (size_t)len, seq, nl->portid, data_cb, &ctx,
-				  ctl, NLMSG_MIN_TYPE);
-	} while (ret > MNL_CB_STOP);
-	return ret < 0 ? -errno : 0;
+		ret = nl_run(nl, buf, (size_t)len, seq, cb, data);
+	} while (ret > 0);
+	return ret;
 }
 
 int nl_query(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
@@ -175,6 +231,7 @@ int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data)
 {
 	char buf[NL_BUFSIZE];
+	bool lost = false;
 	int count = 0;
 
 	for (;;) {
@@ -182,10 +239,12 @@ int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data)
 
 		if (len < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return count;
+				return lost ? -ENOBUFS : count;
 			return -errno;
 		}
 		count++;
-		mnl_cb_run(buf, (size_t)len, 0, 0, cb, data);
+		/* A buffer that cannot be walked is events lost: resync. */
+		if (nl_run(nl, buf, (size_t)len, 0, cb, data) == -EBADMSG)
+			lost = true;
 	}
 }

@@ -42,11 +42,25 @@ int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 /*
  * Reads whatever events are pending on an event socket (non-blocking) and
  * calls cb for each; returns the count read, or -ENOBUFS when the kernel
- * dropped events (the caller must resync by dump), or another -errno.
+ * dropped events or sent a buffer that cannot be walked (the caller must
+ * resync by dump), or another -errno.
  */
 int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data);
 
 int nl_fd(const struct nl *nl);
+
+/*
+ * One received buffer of netlink messages through cb, as nl_query(),
+ * nl_dump() and nl_read_events() do it (exposed for tests and fuzzing):
+ * data messages go to cb; an error or ACK, or a dump's DONE, ends the
+ * exchange.  seq 0 accepts any sequence number (events).  Every message's
+ * length is checked against the buffer before libmnl walks it.
+ * Returns 1 when more is to come (a dump continues), 0 when done (ACK or
+ * DONE), or -errno: the kernel's error (its extended-ACK text kept in nl),
+ * -EBADMSG for a malformed buffer or message, cb's errno.
+ */
+int nl_run(struct nl *nl, const void *buf, size_t len, unsigned int seq, mnl_cb_t cb,
+	   void *data);
 
 /* "File exists (the kernel's extended-ACK text)" for a failed request's
  * -errno; the text lives in nl until its next request. */

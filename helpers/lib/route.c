@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The IPv4 default route over the tunnel ("ip route add default dev T"). */
-#include "rtnl.h"
+#include "rtnl-parse.h"
 
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -25,19 +25,18 @@ static int route_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-struct default_dump {
-	unsigned int ifindex;
-	bool present;
-};
-
-static int default_cb(const struct nlmsghdr *nlh, void *data)
+int rtnl_route4_default_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct rtmsg *rtm;
 	struct default_dump *d = data;
 	unsigned int table;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET ||
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	if (!(rtm = rtnl_header(nlh, sizeof(*rtm))))
+		return MNL_CB_ERROR;
+	if (rtm->rtm_family != AF_INET ||
 	    rtm->rtm_dst_len != 0 || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
 	if (mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb) < 0)
@@ -60,7 +59,7 @@ int route4_default_via(struct nl *nl, unsigned int ifindex, bool *present)
 	int ret;
 
 	rtm->rtm_family = AF_INET;
-	ret = nl_dump(nl, nlh, default_cb, &d);
+	ret = nl_dump(nl, nlh, rtnl_route4_default_cb, &d);
 	*present = d.present;
 	return ret;
 }

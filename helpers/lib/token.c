@@ -5,19 +5,13 @@
  * kernel retire the addresses it made from the old one and solicit a new
  * RA, so callers compare with token_get() first.
  */
-#include "rtnl.h"
+#include "rtnl-parse.h"
 
 #include <errno.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 #include <sys/socket.h>
-
-struct token_dump {
-	unsigned int ifindex;
-	struct in6_addr *token;
-	bool found;
-};
 
 static int nested_cb(const struct nlattr *attr, void *data)
 {
@@ -39,14 +33,18 @@ static int top_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int token_cb(const struct nlmsghdr *nlh, void *data)
+int rtnl_token_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct ifinfomsg *ifm;
 	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
 	const struct nlattr *in6[IFLA_INET6_MAX + 1] = { 0 };
 	struct token_dump *d = data;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || (unsigned int)ifm->ifi_index != d->ifindex)
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	if (!(ifm = rtnl_header(nlh, sizeof(*ifm))))
+		return MNL_CB_ERROR;
+	if ((unsigned int)ifm->ifi_index != d->ifindex)
 		return MNL_CB_OK;
 	if (mnl_attr_parse(nlh, sizeof(*ifm), top_cb, tb) < 0)
 		return MNL_CB_ERROR;
@@ -70,7 +68,7 @@ int token_get(struct nl *nl, unsigned int ifindex, struct in6_addr *token)
 
 	ifm->ifi_family = AF_INET6;
 	memset(token, 0, sizeof(*token));
-	ret = nl_dump(nl, nlh, token_cb, &d);
+	ret = nl_dump(nl, nlh, rtnl_token_cb, &d);
 	if (ret == 0 && !d.found)
 		ret = -ENODEV;
 	return ret;
