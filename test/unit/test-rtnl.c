@@ -447,6 +447,14 @@ static void put_error(int error, uint16_t flags, const char *extack)
 		mnl_attr_put_strz(cur, NLMSGERR_ATTR_MSG, extack);
 }
 
+static int fail_quietly(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	errno = 0;
+	return MNL_CB_ERROR;
+}
+
 static void test_errors(void)
 {
 	struct link_info li;
@@ -494,13 +502,17 @@ static void test_errors(void)
 	/* Issue 9 #12: a positive error is no success; INT_MIN is no UB. */
 	reset();
 	put_error(EEXIST, NLM_F_CAPPED, NULL);
-	CHECK(run(NULL, NULL) < 0);
+	CHECK_INT(run(NULL, NULL), -EPROTO);
 	reset();
 	put_error(INT_MIN, NLM_F_CAPPED, NULL);
-	CHECK(run(NULL, NULL) < 0);
+	CHECK_INT(run(NULL, NULL), -EPROTO);
 	reset();
 	put_error(-5000, NLM_F_CAPPED, NULL);		/* not an errno either */
-	CHECK(run(NULL, NULL) < 0);
+	CHECK_INT(run(NULL, NULL), -EPROTO);
+	/* A callback failing without errno: still a failure. */
+	reset();
+	put(RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	CHECK_INT(run(fail_quietly, NULL), -EPROTO);
 	/* An error message too short for struct nlmsgerr. */
 	reset();
 	put(NLMSG_ERROR, 0, 4);
