@@ -183,3 +183,4 @@ clean:
 .DELETE_ON_ERROR:
 
 -include $(wildcard helpers/*.d helpers/lib/*.d)
+-include test/fuzz/fuzz.mk

@@ -63,12 +63,23 @@ struct nlmsghdr *nl_msg(struct nl *nl, void *buf, unsigned short type, unsigned 
 	return nlh;
 }
 
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct nl *nl = data;
+
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
+		snprintf(nl->errmsg, sizeof(nl->errmsg), "%s", mnl_attr_get_str(attr));
+		return MNL_CB_STOP;
+	}
+	return MNL_CB_OK;
+}
+
 /* Copies NLMSGERR_ATTR_MSG of an error/ACK message, if the kernel sent one. */
 static void keep_extack(struct nl *nl, const struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	size_t hlen = sizeof(*err);
-	const struct nlattr *attr;
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
@@ -81,13 +92,7 @@ static void keep_extack(struct nl *nl, const struct nlmsghdr *nlh)
 	}
 	if (mnl_nlmsg_get_payload_len(nlh) < hlen)
 		return;
-	mnl_attr_for_each(attr, nlh, hlen) {
-		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
-			snprintf(nl->errmsg, sizeof(nl->errmsg), "%s", mnl_attr_get_str(attr));
-			return;
-		}
-	}
+	mnl_attr_parse(nlh, (unsigned int)hlen, extack_attr_cb, nl);
 }
 
 /* mnl_cb_run2 hands the data and control callbacks one pointer: this. */
