@@ -71,17 +71,19 @@ static const char *escape(char *dst, size_t len, const char *src)
 static int __attribute__((format(printf, 4, 5)))
 bad(struct parser *p, const char *option, const char *value, const char *fmt, ...)
 {
-	char why[256], shown[256];
+	char why[256], shown[256], name[128];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	/* The option's name too: an unknown one comes from the environment. */
+	escape(name, sizeof(name), option);
 	if (value)
-		snprintf(p->err, p->errlen, "iface %s: option %s \"%s\": %s", p->ifname, option,
+		snprintf(p->err, p->errlen, "iface %s: option %s \"%s\": %s", p->ifname, name,
 			 escape(shown, sizeof(shown), value), why);
 	else
-		snprintf(p->err, p->errlen, "iface %s: option %s: %s", p->ifname, option, why);
+		snprintf(p->err, p->errlen, "iface %s: option %s: %s", p->ifname, name, why);
 	return -EINVAL;
 }
 

@@ -28,6 +28,16 @@ static void check_field(const char *key, const char *value, bool is_number, void
 		FUZZ_ASSERT((unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f);
 }
 
+/* The state as state_each() sees it: bytes after a string's NUL (left by a
+ * longer earlier value of a repeated key) are not part of it. */
+static void collect(const char *key, const char *value, bool is_number, void *ctx)
+{
+	char *out = ctx;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 4096 - n, "%s%s=%s\n", is_number ? "#" : "", key, value);
+}
+
 static void put(const uint8_t *data, size_t size)
 {
 	char path[256];
@@ -44,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static bool ready;
 	struct status a, b;
+	char ta[4096] = "", tb[4096] = "";
 
 	if (!ready) {
 		mkdir(RUNSTATEDIR, 0755);
@@ -60,6 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(a.interface, sizeof(a.interface), IFN);
 	FUZZ_ASSERT(state_write(&a) == 0);
 	FUZZ_ASSERT(state_read(IFN, &b) == 0);
-	FUZZ_ASSERT(memcmp(&a, &b, sizeof(a)) == 0);
+	state_each(&a, collect, ta);
+	state_each(&b, collect, tb);
+	FUZZ_ASSERT(strcmp(ta, tb) == 0);
 	return 0;
 }

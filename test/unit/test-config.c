@@ -323,6 +323,16 @@ static void test_error_escapes_controls(void)
 		CHECK_INT(parse(&c, bs, err, sizeof(err)), -EINVAL);
 		CHECK(strstr(err, "\"a\\\\b\"") != NULL);
 	}
+	/* An unknown option's name comes from the environment (found by
+	 * fuzz-config): escaped as well. */
+	{
+		const struct opt o[] = { { "tunnel-\x1b[2J\xff", "1" }, BASE, { NULL, NULL } };
+
+		CHECK_INT(parse(&c, o, err, sizeof(err)), -EINVAL);
+		for (const char *e = err; *e; e++)
+			CHECK((unsigned char)*e >= 0x20 && (unsigned char)*e < 0x7f);
+		CHECK(strstr(err, "option tunnel-\\x1b[2J\\xff: unknown option") != NULL);
+	}
 	/* The stanza name too, before it is validated. */
 	{
 		const struct opt o[] = { BASE, { NULL, NULL } };
