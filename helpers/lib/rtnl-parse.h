@@ -67,4 +67,9 @@ struct token_dump {
 };
 int rtnl_token_cb(const struct nlmsghdr *nlh, void *data);
 
+/* What tunnel_create() (ifindex 0) or tunnel_change() sends, built in buf
+ * (NL_BUFSIZE bytes), not sent: for tests of what we ask the kernel. */
+struct nlmsghdr *tunnel_request(struct nl *nl, void *buf, unsigned int ifindex,
+				const struct tunnel_params *p);
+
 #endif

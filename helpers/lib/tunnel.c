@@ -5,7 +5,7 @@
  * ip/link_ip6tnl.c and netifd's system_add_ip6_tunnel() do.
  */
 #include "config.h"
-#include "rtnl.h"
+#include "rtnl-parse.h"
 
 #include <linux/if_link.h>
 #include <linux/if_tunnel.h>
@@ -57,31 +57,35 @@ static void put_tunnel(struct nlmsghdr *nlh, const struct tunnel_params *p)
 	mnl_attr_nest_end(nlh, info);
 }
 
-int tunnel_create(struct nl *nl, const struct tunnel_params *p)
+struct nlmsghdr *tunnel_request(struct nl *nl, void *buf, unsigned int ifindex,
+				const struct tunnel_params *p)
 {
-	char buf[NL_BUFSIZE];
-	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, p->name);
-	mnl_attr_put_u32(nlh, IFLA_MTU, p->mtu);
-	put_tunnel(nlh, p);
-	return nl_request(nl, nlh);
-}
-
-int tunnel_change(struct nl *nl, unsigned int ifindex, const struct tunnel_params *p)
-{
-	char buf[NL_BUFSIZE];
-	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWLINK, 0);
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWLINK,
+				      ifindex ? 0 : NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = (int)ifindex;
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
+	if (!ifindex) {
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, p->name);
+		mnl_attr_put_u32(nlh, IFLA_MTU, p->mtu);
+	}
 	put_tunnel(nlh, p);
-	return nl_request(nl, nlh);
+	return nlh;
+}
+
+int tunnel_create(struct nl *nl, const struct tunnel_params *p)
+{
+	char buf[NL_BUFSIZE];
+
+	return nl_request(nl, tunnel_request(nl, buf, 0, p));
+}
+
+int tunnel_change(struct nl *nl, unsigned int ifindex, const struct tunnel_params *p)
+{
+	char buf[NL_BUFSIZE];
+
+	return nl_request(nl, tunnel_request(nl, buf, ifindex, p));
 }

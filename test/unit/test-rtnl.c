@@ -567,6 +567,80 @@ static void test_errors(void)
 	CHECK_INT(run(NULL, NULL), -EINTR);
 }
 
+/* --- what we send: the tunnel request, read back as the kernel would answer -- */
+
+static void check_request(const struct tunnel_params *p, unsigned int ifindex)
+{
+	union {
+		char b[NL_BUFSIZE];
+		struct nlmsghdr align;
+	} req;
+	struct nlmsghdr *nlh = tunnel_request(&nl, req.b, ifindex, p);
+	struct link_info li;
+
+	/* A request is laid out as the NEWLINK the kernel answers with. */
+	memset(&li, 0, sizeof(li));
+	CHECK_INT(rtnl_link_cb(nlh, &li), MNL_CB_OK);
+	CHECK_INT(nlh->nlmsg_type, RTM_NEWLINK);
+	CHECK_STR(li.kind, "ip6tnl");
+	CHECK(li.up);
+	CHECK_INT(li.tnl_ttl, 64);
+	if (ifindex) {
+		/* change: that link, in place; no name or MTU to rename or clash. */
+		CHECK_INT(li.ifindex, ifindex);
+		CHECK_INT(nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL), 0);
+		CHECK_STR(li.name, "");
+		li.mtu = p->mtu;
+	} else {
+		/* create: never takes over an existing device (EXCL). */
+		CHECK_INT(nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL),
+			  NLM_F_CREATE | NLM_F_EXCL);
+		CHECK_STR(li.name, p->name);
+		CHECK_INT(li.mtu, p->mtu);
+	}
+	/* What we ask for is what we later recognise as ours. */
+	CHECK(tunnel_matches(&li, p));
+	if (p->encaplimit == ENCAPLIMIT_NONE)
+		CHECK_INT(li.tnl_flags, IP6_TNL_F_IGN_ENCAP_LIMIT);
+	else
+		CHECK_INT(li.tnl_encap_limit, p->encaplimit);
+}
+
+static void test_tunnel_request(void)
+{
+	struct tunnel_params p = {
+		.name = "tx-ens224.1000", .link = 7, .local = A6("2001:db8:1:2::feed"),
+		.remote = A6("2404:8e00::feed:140"), .encaplimit = ENCAPLIMIT_NONE, .mtu = 1460,
+	};
+
+	check_request(&p, 0);
+	check_request(&p, 42);
+	p.encaplimit = 0;
+	check_request(&p, 0);
+	p.encaplimit = 255;
+	p.mtu = 1280;
+	check_request(&p, 0);
+}
+
+/* --- sysctl paths, read only ------------------------------------------------------- */
+
+static void test_sysctl(void)
+{
+	char longname[200];
+	int v = -7;
+
+	if (sysctl_ipv6_get("lo", "mtu", &v) == 0)
+		CHECK(v >= 1280);
+	else
+		printf("test-rtnl: no IPv6 sysctls here: sysctl reads skipped\n");
+	CHECK_INT(sysctl_ipv6_get("no-such-link0", "mtu", &v), -ENOENT);
+	CHECK_INT(sysctl_ipv6_set("no-such-link0", "accept_ra", 2), -ENOENT);
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	CHECK_INT(sysctl_ipv6_get(longname, "mtu", &v), -ENAMETOOLONG);
+	CHECK_INT(sysctl_ipv6_set(longname, "mtu", 1), -ENAMETOOLONG);
+}
+
 /* --- the host's kernel, read only ------------------------------------------------ */
 
 static void test_kernel(void)
@@ -614,6 +688,8 @@ int main(void)
 	test_route();
 	test_token();
 	test_errors();
+	test_tunnel_request();
+	test_sysctl();
 	test_kernel();
 	return unit_done("test-rtnl");
 }
