@@ -671,6 +671,14 @@ static void test_kernel(void)
 	/* A request the kernel refuses: its errno, and no change anywhere. */
 	CHECK_INT(link_delete(&k, 0x7ffffff0), -ENODEV);
 	CHECK_INT(link_set_mtu(&k, 0x7ffffff0, 1400), -ENODEV);
+	CHECK_INT(link_set_up(&k, 0x7ffffff0, true), -ENODEV);
+	CHECK_INT(token_set(&k, 0x7ffffff0, &token), -ENODEV);
+	{
+		struct in_addr a = { .s_addr = htonl(0xc0000201) };
+
+		CHECK_INT(addr4_ensure_only(&k, 0x7ffffff0, a, 32), -ENODEV);
+	}
+	CHECK_INT(route4_default_ensure(&k, 0x7ffffff0), -ENODEV);
 	nl_close(&k);
 
 	/* An event socket with nothing pending: no events, no block. */
