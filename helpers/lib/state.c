@@ -17,12 +17,10 @@ static const struct field {
 	const char *key;
 	enum field_type type;
 	size_t offset, size;
-	long max;		/* NUM: the largest value read, 0 the smallest */
 } fields[] = {
-#define S(name) { #name, STR, offsetof(struct status, name), sizeof(((struct status *)0)->name), 0 }
-#define N(name) { #name, NUM, offsetof(struct status, name), sizeof(long), LONG_MAX }
-	/* A pid read back must be a pid_t: (pid_t)4294967296 is 0. */
-	S(interface), { "pid", NUM, offsetof(struct status, pid), sizeof(long), INT_MAX }, S(health), S(message), S(token), S(local), S(tunnel),
+#define S(name) { #name, STR, offsetof(struct status, name), sizeof(((struct status *)0)->name) }
+#define N(name) { #name, NUM, offsetof(struct status, name), sizeof(long) }
+	S(interface), N(pid), S(health), S(message), S(token), S(local), S(tunnel),
 	S(remote), S(remote_address), S(address), N(mtu), S(encaplimit), S(tunnel_state),
 	S(registration), S(registered_address), N(last_attempt), S(last_result),
 	N(last_success), N(next_retry), N(failures), N(updated),
@@ -194,8 +192,10 @@ int state_read(const char *ifname, struct status *st)
 
 			if (strcmp(line, fields[i].key))
 				continue;
+			/* A pid read back must be a pid_t: (pid_t)4294967296 is 0. */
 			if (fields[i].type == NUM)
-				*(long *)(void *)p = parse_num(eq + 1, fields[i].max);
+				*(long *)(void *)p = parse_num(eq + 1, strcmp(line, "pid") ?
+							       LONG_MAX : INT_MAX);
 			else
 				copy_str(p, fields[i].size, eq + 1);
 		}

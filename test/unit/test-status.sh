@@ -47,14 +47,30 @@ trap cleanup EXIT
 rm -rf "$run"
 mkdir -p "$run"
 
-# A live "supervisor": pidfile_read_live() looks for comm transix-supervi.
-cp "$(command -v sleep)" "$run/transix-supervisor"
-"$run/transix-supervisor" 600 &
+# A live "supervisor" for the pid files of wan0..wan2: named as the real one
+# (its comm is what pidfile_read_live() checks) and holding a POSIX write
+# lock on each pid file with its pid in it (what a lock-based liveness check
+# asks the kernel).  Writing other text into a pid file keeps the lock.
+mkdir -p "$dir"
+python3 - "$dir" "$run/fake-ready" <<'EOF' &
+import fcntl, os, sys, time
+with open('/proc/self/comm', 'w') as comm:
+    comm.write('transix-supervisor')
+fds = []
+for name in ('wan0', 'wan1', 'wan2'):
+    fd = os.open(os.path.join(sys.argv[1], name + '.pid'), os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.write(fd, b'%d\n' % os.getpid())
+    fds.append(fd)
+open(sys.argv[2], 'w').close()
+time.sleep(600)
+EOF
 fake=$!
 for ((i = 0; i < 1000; i++)); do
-	[[ $(cat "/proc/$fake/comm" 2>/dev/null) == transix-supervi* ]] && break
+	[[ -e $run/fake-ready ]] && break
 	sleep 0.01
 done
+ok test -e "$run/fake-ready"
 ok test "$(cat "/proc/$fake/comm")" = transix-supervi
 
 # put IFACE PID [key=value...]: a state file as the supervisor writes it.
@@ -162,14 +178,14 @@ echo "$fake" >"$dir/wan1.pid"
 st wan1
 want_rc 1 "state and pid file disagree"
 # No pid file at all, and a pid that only (pid_t) truncation makes 0.
-rm -f "$dir/wan1.pid"
-put wan1 4294967296
-st wan1
+put wan5 4294967296
+st wan5
 want_rc 1 "pid 2^32 and no pid file"
-has "$out" "wan1: down"
-put wan1 0
-st wan1
+has "$out" "wan5: down"
+put wan5 0
+st wan5
 want_rc 1 "pid 0"
+rm -f "$dir/wan5.state"
 
 # --- degraded, failed registration ------------------------------------------
 put wan1 "$fake" health=degraded registration=failed "last_result=HTTP 503: busy" \
