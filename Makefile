@@ -91,6 +91,9 @@ SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 UNIT_SRCS  := $(sort $(wildcard test/unit/test-*.c))
 UNIT_BINS  := $(UNIT_SRCS:test/unit/%.c=test/unit/build/%)
 
+# Whatever helpers/lib needs (NFT_LIBS where the library uses nftables).
+UNIT_LIBS   = $(MNL_LIBS) $(CURL_LIBS) $(NFT_LIBS)
+
 # Each test program gets its own RUNSTATEDIR in the build tree: state files
 # of one test (or of another checkout's) never meet another's.
 UNIT_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Ihelpers/lib -Itest/unit $(DEPCFLAGS) \
@@ -100,14 +103,15 @@ UNIT_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Ihelpers/lib -Itest/unit $(D
 test/unit/build/%: test/unit/%.c $(LIB_SRCS) $(wildcard helpers/lib/*.h) test/unit/unit.h
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -DRUNSTATEDIR='"$(abspath $(@D))/run-$*"' -o $@ $< $(LIB_SRCS) \
-		$(MNL_LIBS) $(CURL_LIBS)
+		$(UNIT_LIBS)
 
 # transix-status against crafted state files: the real program, built with
 # the test's RUNSTATEDIR, driven by a shell script (JSON checked by jq).
 UNIT_BINS += test/unit/build/test-status
 test/unit/build/transix-status: helpers/transix-status.c $(LIB_SRCS) $(wildcard helpers/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -DRUNSTATEDIR='"$(abspath $(@D))/run-test-status"' -o $@ $< $(LIB_SRCS) $(MNL_LIBS)
+	$(CC) $(UNIT_CFLAGS) -DRUNSTATEDIR='"$(abspath $(@D))/run-test-status"' -o $@ $< \
+		$(LIB_SRCS) $(UNIT_LIBS)
 test/unit/build/test-status: test/unit/test-status.sh test/unit/build/transix-status
 	install -m 755 $< $@
 

@@ -26,7 +26,7 @@ FUZZ_CFLAGS   = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Ihelpers/lib -Itest/fuzz $
 test/fuzz/build/fuzz-%: test/fuzz/fuzz-%.c test/fuzz/fuzz.h $(LIB_SRCS) $(wildcard helpers/lib/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DRUNSTATEDIR='"$(abspath $(@D))/run-$*"' -o $@ $< \
-		$(LIB_SRCS) $(MNL_LIBS)
+		$(LIB_SRCS) $(UNIT_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
