@@ -15,15 +15,23 @@
 #include <limits.h>
 #include <unistd.h>
 
+static char path[PATH_MAX];
+
+static void remove_file(void)
+{
+	unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[PATH_MAX];
 	char buf[MAX_PASSWORD + 2], why[160];
 	size_t line;
 	int fd, ret;
 
-	if (!path[0])
+	if (!path[0]) {
 		snprintf(path, sizeof(path), "/tmp/fuzz-secret.%ld", (long)getpid());
+		atexit(remove_file);
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	FUZZ_ASSERT(fd >= 0);
 	FUZZ_ASSERT(write(fd, data, size) == (ssize_t)size);
