@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "redact.h"
 #include "url.h"
 
 #ifndef VERSION
@@ -389,10 +390,9 @@ static void sanitise(char *dst, const char *src, size_t len)
  * server may echo its request), or anything from a query string.  Used on
  * the server's answer and on libcurl's error buffer before either is shown.
  */
-static bool may_hold_secret(const char *text, size_t len, const char *password, const char *enc)
+static bool may_hold_secret(const char *text, size_t len, const char *password)
 {
-	return memmem(text, len, password, strlen(password)) ||
-	       memmem(text, len, enc, strlen(enc)) ||
+	return redact_holds_secret(text, len, password) ||
 	       memmem(text, len, "password", 8) || memchr(text, '?', len);
 }
 
@@ -421,7 +421,7 @@ static void host_of(const char *url, bool with_scheme, char *dst, size_t size)
 }
 
 static void answer_outcome(struct outcome *o, CURL *h, const struct body *b,
-			   const char *password, const char *enc)
+			   const char *password)
 {
 	char shown[SHOW_MAX + 1];
 	size_t len = b->len;
@@ -435,8 +435,8 @@ static void answer_outcome(struct outcome *o, CURL *h, const struct body *b,
 		return;
 	}
 
-	if (memmem(b->data, b->len, password, strlen(password)) ||
-	    memmem(b->data, b->len, enc, strlen(enc)))
+	/* In any encoding a server echoing its request could use ("%2b", '+'). */
+	if (redact_holds_secret(b->data, b->len, password))
 		snprintf(shown, sizeof(shown), "(answer withheld: it contains the password)");
 	else
 		sanitise(shown, b->data, b->len);
@@ -545,7 +545,7 @@ static void failure_outcome(struct outcome *o, CURL *h, CURLcode rc, const struc
 }
 
 static void request(struct outcome *o, const struct config *cfg, const char *url,
-		    const char *password, const char *enc)
+		    const char *password)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", bind_to[sizeof("host!") + INET6_ADDRSTRLEN];
 	const char *bad_opt = NULL;
@@ -593,13 +593,13 @@ static void request(struct outcome *o, const struct config *cfg, const char *url
 
 	rc = curl_easy_perform(h);
 	if (rc == CURLE_OK)
-		answer_outcome(o, h, b, password, enc);
+		answer_outcome(o, h, b, password);
 	else
 		failure_outcome(o, h, rc, cfg, b);
 
 	/* libcurl's own words, when they cannot hold anything secret. */
 	if (rc != CURLE_OK && !o->detail[0] && errbuf[0] &&
-	    !may_hold_secret(errbuf, strlen(errbuf), password, enc))
+	    !may_hold_secret(errbuf, strlen(errbuf), password))
 		snprintf(o->detail, sizeof(o->detail), " (%s)", errbuf);
 	goto out;
 
@@ -619,9 +619,8 @@ int main(int argc, char *argv[])
 {
 	struct outcome o = { .code = EXIT_TEMPFAIL };
 	char password[PASSWORD_MAX + 2];
-	char *url = NULL, *enc = NULL;
+	char *url = NULL;
 	struct config cfg;
-	size_t enclen;
 	int r;
 
 	log_open(argv[0], NULL, LOG_TO_STDERR);
@@ -649,20 +648,15 @@ int main(int argc, char *argv[])
 		set_outcome(&o, EXIT_TEMPFAIL, "cannot initialise libcurl");
 		goto out;
 	}
-	enclen = url_encode(NULL, 0, password);
-	enc = malloc(enclen + 1);
 	url = url_build_request(cfg.url, cfg.user, password);
-	if (!enc || !url) {
+	if (!url) {
 		set_outcome(&o, EXIT_TEMPFAIL, "out of memory");
 		goto cleanup;
 	}
-	url_encode(enc, enclen + 1, password);
-
-	request(&o, &cfg, url, password, enc);
+	request(&o, &cfg, url, password);
 
 cleanup:
 	url_free_secret(url);
-	url_free_secret(enc);
 	curl_global_cleanup();
 out:
 	explicit_bzero(password, sizeof(password));

@@ -216,6 +216,10 @@ else
 fi
 reg "$BASE/echo"
 expect "answer echoing the encoded query" 1 "(answer withheld: it contains the password)"
+reg "$BASE/echo-lower"
+expect "answer echoing the query with lower-case escapes" 1 "(answer withheld: it contains the password)"
+reg "$BASE/echo-plus"
+expect "answer echoing the password with + for spaces" 1 "(answer withheld: it contains the password)"
 reg "$BASE/echo-decoded"
 expect "answer echoing the password" 1 "(answer withheld: it contains the password)"
 n=$(requests)
