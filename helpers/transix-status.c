@@ -5,6 +5,7 @@
  * still being alive.  Exit status: 0 all healthy, 1 something is not (for
  * monitoring), 100 usage, 111 cannot read the state.
  */
+#include "proc.h"
 #include "state.h"
 
 #include <dirent.h>
@@ -89,10 +90,14 @@ static void print_text(const struct status *st)
 static int load(const char *ifname, struct status *st)
 {
 	int ret = state_read(ifname, st);
+	char path[256];
+	pid_t pid = 0;
 
 	if (ret < 0)
 		return ret;
-	if (pidfile_read_live(ifname) != (pid_t)st->pid || st->pid <= 0) {
+	/* Alive = holds the pid file's lock (any user may ask the kernel). */
+	if (state_path(path, sizeof(path), ifname, "pid") < 0 ||
+	    pidlock_holder(path, &pid) != 1 || pid != (pid_t)st->pid || st->pid <= 0) {
 		snprintf(st->health, sizeof(st->health), "down");
 		snprintf(st->message, sizeof(st->message), "the supervisor is not running");
 	}
