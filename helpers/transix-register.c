@@ -30,26 +30,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "log.h"
+#include "proto.h"
 #include "redact.h"
+#include "secret.h"
 #include "url.h"
 
 #ifndef VERSION
 #define VERSION "0"
 #endif
 
+/* The exit status is the class of the outcome (proto.h). */
 enum {
-	EXIT_REGISTERED = 0,
-	EXIT_REFUSED = 1,
-	EXIT_USAGE = 100,
-	EXIT_TEMPFAIL = 111,
+	EXIT_REGISTERED = REGISTER_OK,
+	EXIT_REFUSED = REGISTER_REFUSED,
+	EXIT_USAGE = REGISTER_LOCAL,
+	EXIT_TEMPFAIL = REGISTER_TEMPFAIL,
 };
 
-#define PASSWORD_MAX	255	/* bytes, without the line end */
-#define USER_MAX	255
 #define BODY_MAX	4096	/* the answer is "OK" or "NG": anything big is wrong */
 #define SHOW_MAX	64	/* bytes of the server's answer shown */
 #define TIMEOUT_MAX	3600
@@ -224,8 +227,8 @@ static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome
 		set_outcome(o, EXIT_USAGE, "usage error: invalid --url: %s", why);
 		return -EINVAL;
 	}
-	if (!*cfg->user || strlen(cfg->user) > USER_MAX) {
-		set_outcome(o, EXIT_USAGE, "usage error: --user must be 1..%d bytes", USER_MAX);
+	if (!*cfg->user || strlen(cfg->user) > MAX_USER) {
+		set_outcome(o, EXIT_USAGE, "usage error: --user must be 1..%d bytes", MAX_USER);
 		return -EINVAL;
 	}
 	return 0;
@@ -233,7 +236,7 @@ static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome
 
 /*
  * The first line of standard input, "\n" or "\r\n" stripped, into buf
- * (PASSWORD_MAX + 2 bytes: room for a '\r' and the NUL).  read(2) one byte
+ * (MAX_PASSWORD + 2 bytes: room for a '\r' and the NUL).  read(2) one byte
  * at a time rather than stdio: no copy stays behind in a stdio buffer, and
  * nothing after the line is consumed.  Returns 0 or -errno, with o set.
  */
@@ -277,7 +280,7 @@ static int read_password(char *buf, size_t size, struct outcome *o)
 		char c = 0;
 		ssize_t n = read(STDIN_FILENO, &c, 1);
 
-		/* Exactly PASSWORD_MAX bytes then "\r\n" (or "\r" and EOF): fine. */
+		/* Exactly MAX_PASSWORD bytes then "\r\n" (or "\r" and EOF): fine. */
 		if (n == 0 || (n == 1 && c == '\n'))
 			r = 0;
 	}
@@ -285,7 +288,7 @@ static int read_password(char *buf, size_t size, struct outcome *o)
 		len--;
 	buf[len] = '\0';
 	if (r == -EMSGSIZE) {
-		set_outcome(o, EXIT_USAGE, "usage error: password longer than %d bytes", PASSWORD_MAX);
+		set_outcome(o, EXIT_USAGE, "usage error: password longer than %d bytes", MAX_PASSWORD);
 	} else if (r == 0 && len == 0) {
 		r = -EINVAL;
 		set_outcome(o, EXIT_USAGE, "usage error: empty password on standard input");
@@ -618,7 +621,7 @@ out:
 int main(int argc, char *argv[])
 {
 	struct outcome o = { .code = EXIT_TEMPFAIL };
-	char password[PASSWORD_MAX + 2];
+	char password[MAX_PASSWORD + 2];
 	char *url = NULL;
 	struct config cfg;
 	int r;
@@ -630,11 +633,14 @@ int main(int argc, char *argv[])
 		return 0;
 	if (r < 0) {
 		puts(o.line);
+		fflush(stdout);	/* before the log lines, when both go to one pipe */
 		log_err("%s", o.line + strlen("usage error: "));
 		log_err("usage: %s", SYNOPSIS);
 		return EXIT_USAGE;
 	}
 
+	/* It holds the password: no core dump of it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* libcurl+OpenSSL honour SSLKEYLOGFILE: it would log the TLS keys. */
 	unsetenv("SSLKEYLOGFILE");
 	/* With CURLOPT_NOSIGNAL, a write to a closed TLS socket could raise it. */
@@ -662,6 +668,7 @@ out:
 	explicit_bzero(password, sizeof(password));
 
 	puts(o.line);
+	fflush(stdout);	/* before the log lines, when both go to one pipe */
 	if (o.code == EXIT_USAGE && !strncmp(o.line, "usage error: ", 13))
 		log_err("%s", o.line + 13);
 	else if (o.code == EXIT_REFUSED)
