@@ -9,8 +9,9 @@
  * supervisor for each attempt, so that the long-running supervisor never
  * loads libcurl.  The password comes on standard input, never argv/environ.
  *
- * Exit codes (s6 style): 0 registered, 1 the server answered and refused,
- * 100 usage error, 111 temporary or system failure.  Exactly one line on
+ * Exit codes (s6 style, proto.h): the class of the outcome.  0 registered;
+ * 1 refused by the provider (NG, HTTP 3xx/4xx); 100 local (usage, the
+ * password unusable); 111 temporary (timeout, connection, DNS, HTTP 5xx).  Exactly one line on
  * standard output says what happened, for the status display; failures are
  * also logged to standard error.  Neither ever carries the request URL (it
  * holds the password), the password, or a libcurl message that could.
@@ -91,7 +92,8 @@ static const char usage_text[] =
 	"over IPv6 from the local address IPV6ADDR.  PASSWORD is the first line of\n"
 	"standard input (at most 255 bytes).  Defaults: --connect-timeout 10, --timeout 30.\n"
 	"Prints one line saying what happened.  Exit status: 0 registered (the answer\n"
-	"was OK), 1 refused by the server, 100 usage error, 111 temporary failure.\n";
+	"was OK), 1 refused by the server (NG, HTTP 3xx/4xx), 100 usage error,\n"
+	"111 temporary failure (timeout, connection, DNS, HTTP 5xx).\n";
 
 static void set_outcome(struct outcome *o, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -454,6 +456,9 @@ static void answer_outcome(struct outcome *o, CURL *h, const struct body *b,
 			host_of(location, true, host, sizeof(host));
 		set_outcome(o, EXIT_REFUSED, "HTTP %ld redirect%s%s not followed", status,
 			    *host ? " to " : "", host);
+	} else if (status >= 500) {
+		/* The server's trouble, not a verdict on us: retried soon. */
+		set_outcome(o, EXIT_TEMPFAIL, "HTTP %ld%s%s", status, *shown ? ": " : "", shown);
 	} else if (status != 200) {
 		set_outcome(o, EXIT_REFUSED, "HTTP %ld%s%s", status, *shown ? ": " : "", shown);
 	} else if (!*shown) {

@@ -50,10 +50,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Three refusals in a row follow the temporary backoff (a provider's
- * records may lag a contract change by minutes); then the slow policy. */
-#define REFUSED_FAST	3
-
 extern char **environ;
 
 struct supervisor {
@@ -178,6 +174,8 @@ static void save_state(struct supervisor *s)
 	snprintf(st->tunnel_state, sizeof(st->tunnel_state), "%s",
 		 tunnel_state_name(s->sv.tunnel));
 	snprintf(st->registration, sizeof(st->registration), "%s", reg_state_name(s->sv.reg));
+	snprintf(st->failure, sizeof(st->failure), "%s",
+		 s->sv.reg == REG_FAILED ? fail_class_name(s->sv.fail) : "");
 	if (c->has_tunnel) {
 		snprintf(st->tunnel, sizeof(st->tunnel), "%s", c->tunnel_name);
 		if (c->remote_is_name)
@@ -316,16 +314,11 @@ static void registration_failed(struct supervisor *s, enum fail_class fail, cons
 	inet_ntop(AF_INET6, &s->sv.target, source, sizeof(source));
 	snprintf(s->st.last_result, sizeof(s->st.last_result), "%s", what);
 	delay = decide_registered(&s->sv, &s->pol, clock_ms(), fail, random_u32());
-	/* The first refusals go by the temporary backoff (REFUSED_FAST). */
-	if (fail != FAIL_TEMPORARY && s->sv.failures <= REFUSED_FAST) {
-		delay = retry_delay(FAIL_TEMPORARY, s->sv.failures, 0, random_u32());
-		s->sv.next_attempt = clock_ms() + delay;
-	}
 	if (before != fail || streak == 0)
 		logmsg(fail == FAIL_TEMPORARY ? LOG_WARNING : LOG_ERR,
-		       "registration of %s failed (attempt %ld, %s): %s%s%s; next try in %lld.%lld s",
-		       source, s->sv.failures, fail_class_name(fail), what, *detail ? ": " : "",
-		       detail, delay / SEC, delay % SEC / 100);
+		       "registration of %s failed (attempt %ld): %s%s%s (%s); next try in %lld.%lld s",
+		       source, s->sv.failures, what, *detail ? " " : "", detail,
+		       fail_class_name(fail), delay / SEC, delay % SEC / 100);
 	s->dirty = true;
 }
 
@@ -601,10 +594,8 @@ static void report(struct supervisor *s)
 	} else if (s->sv.reg == REG_RUNNING || s->sv.reg == REG_IDLE) {
 		set_message(s, QUIET, "registering %s", local);
 	} else {
-		set_message(s, QUIET, "registration of %s %s: %s; retrying", local,
-			    s->sv.fail == FAIL_REFUSED ? "refused" :
-			    s->sv.fail == FAIL_LOCAL ? "failed here" : "failed",
-			    s->st.last_result);
+		set_message(s, QUIET, "registration of %s failed: %s (%s); retrying", local,
+			    s->st.last_result, fail_class_name(s->sv.fail));
 	}
 }
 

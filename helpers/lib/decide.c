@@ -109,7 +109,10 @@ msec_t decide_registered(struct sv_state *st, const struct policy *p, msec_t now
 	st->reg = REG_FAILED;
 	st->fail = fail;
 	st->failures++;
-	delay = retry_delay(fail, st->failures, p->refused_retry, random);
+	/* The first refusals go by the temporary backoff: a provider's records
+	 * may lag a contract change by minutes.  Then the slow policy. */
+	delay = retry_delay(fail != FAIL_TEMPORARY && st->failures <= REFUSED_FAST ?
+			    FAIL_TEMPORARY : fail, st->failures, p->refused_retry, random);
 	st->next_attempt = now + delay;
 	return delay;
 }

@@ -23,6 +23,7 @@
 #define RETRY_CAP	600	/* seconds: temporary retries never get rarer */
 #define RETRY_REFUSED	3600	/* seconds: after NG/4xx, or a local problem,
 				 * unless the password file changes or SIGHUP */
+#define REFUSED_FAST	3	/* refusals in a row that still follow the backoff */
 #define KERNEL_RETRY	30	/* seconds: after a failed kernel change */
 #define RESOLVE_RETRY	5	/* seconds: a tunnel-remote name that did not resolve */
 #define JITTER_PERCENT	20	/* +-, so routers restarting together spread out */

@@ -35,6 +35,16 @@ enum supervisor_exit {
 	SUPERVISOR_SYSTEM = 111,	/* could not start (configuration, rtnetlink, pid file) */
 };
 
+/* transix-status: the worst of the interfaces shown */
+enum status_exit {
+	STATUS_OK = 0,		/* everything healthy */
+	STATUS_DOWN = 1,	/* unhealthy: waiting, a temporary failure, no supervisor */
+	STATUS_REFUSED = 2,	/* the provider refuses the registration */
+	STATUS_LOCAL = 3,	/* a local problem (password file, configuration) */
+	STATUS_USAGE = 100,
+	STATUS_SYSTEM = 111,	/* cannot read the state */
+};
+
 /* transix-hook */
 enum hook_exit {
 	HOOK_OK = 0,
