@@ -43,6 +43,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -61,6 +62,8 @@ struct supervisor {
 	int sigfd;
 	int notify_fd;			/* -1 once readiness has been told */
 	int pid_fd;			/* holds the pid file's lock */
+	int secret_fd;			/* inotify on the password file's directory */
+	const char *secret_name;	/* the password file's name in it */
 	bool dirty;			/* something changed: a pass now */
 	msec_t deadline;		/* the next pass due by time; 0 = none */
 
@@ -294,7 +297,7 @@ static void start_registration(struct supervisor *s)
 	s->sv.reg = REG_RUNNING;
 	s->st.last_attempt = wall();
 	/* Each attempt of a streak of one class is not news: the first is. */
-	if (s->sv.failures <= 1 || s->sv.fail == FAIL_NONE)
+	if (s->sv.streak <= 1)
 		log_info("registering %s with %s as %s", source, s->cfg.update_url, s->cfg.user);
 	else
 		log_debug("registering %s with %s as %s (attempt %ld)", source, s->cfg.update_url,
@@ -307,14 +310,12 @@ static void registration_failed(struct supervisor *s, enum fail_class fail, cons
 				const char *detail)
 {
 	char source[INET6_ADDRSTRLEN];
-	enum fail_class before = s->sv.fail;
-	long streak = s->sv.failures;
 	msec_t delay;
 
 	inet_ntop(AF_INET6, &s->sv.target, source, sizeof(source));
 	snprintf(s->st.last_result, sizeof(s->st.last_result), "%s", what);
 	delay = decide_registered(&s->sv, &s->pol, clock_ms(), fail, random_u32());
-	if (before != fail || streak == 0)
+	if (s->sv.streak == 1)	/* a new class (or the first failure) */
 		logmsg(fail == FAIL_TEMPORARY ? LOG_WARNING : LOG_ERR,
 		       "registration of %s failed (attempt %ld): %s%s%s (%s); next try in %lld.%lld s",
 		       source, s->sv.failures, what, *detail ? " " : "", detail,
@@ -676,13 +677,89 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* A new password file (written in place or renamed over) is a reason to
+ * try again at once, whatever the policy said: the administrator fixed it. */
+static void watch_secret(struct supervisor *s)
+{
+	char dir[sizeof(s->cfg.password_file)], *slash;
+
+	s->secret_fd = -1;
+	if (!s->cfg.has_registration || !s->cfg.password_file[0])
+		return;
+	snprintf(dir, sizeof(dir), "%s", s->cfg.password_file);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	s->secret_name = s->cfg.password_file + (slash - dir) + 1;
+	s->secret_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (s->secret_fd >= 0 &&
+	    inotify_add_watch(s->secret_fd, *dir ? dir : "/",
+			      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB) < 0) {
+		log_warn("cannot watch %s for changes: %s", *dir ? dir : "/", strerror(errno));
+		close(s->secret_fd);
+		s->secret_fd = -1;
+	}
+}
+
+static void secret_changed(struct supervisor *s)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool ours = false;
+	ssize_t n;
+
+	while ((n = read(s->secret_fd, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)(void *)p;
+
+			if (ev->len && !strcmp(ev->name, s->secret_name))
+				ours = true;
+			p += sizeof(*ev) + ev->len;
+		}
+	if (ours && s->sv.reg == REG_FAILED) {
+		log_info("%s changed: registering again now", s->cfg.password_file);
+		s->sv.next_attempt = 0;
+		s->dirty = true;
+	}
+}
+
+/* Returns 0 when stopped by a signal. */
+static int handle_signal(struct supervisor *s)
+{
+	struct signalfd_siginfo si;
+
+	if (read(s->sigfd, &si, sizeof(si)) != sizeof(si))
+		return 1;
+	switch (si.ssi_signo) {
+	case SIGHUP:
+		/* Everything now, a refused registration too. */
+		s->dirty = true;
+		s->sv.next_attempt = 0;
+		s->sv.resolve_at = 0;
+		s->sv.kernel_retry_at = 0;
+		return 1;
+	case SIGUSR1:
+		stop_registration(s);
+		log_info("replaced; leaving the tunnel as it is");
+		return 0;
+	default:
+		log_info("stopping");
+		teardown(s, true);
+		state_remove(s->cfg.ifname);
+		return 0;
+	}
+}
+
+/* Everything that wakes us; an absent one has fd -1 (poll ignores it). */
+enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_COUNT };
+
 static int run(struct supervisor *s)
 {
 	for (;;) {
-		int ret;
-
+		struct pollfd pfd[PFD_COUNT];
 		msec_t t = clock_ms();
-		int timeout = -1;	/* idle: sleep until the kernel tells us */
+		int timeout = -1;	/* idle: sleep until something happens */
+		int ret;
 
 		if (s->dirty || (s->deadline && t >= s->deadline)) {
 			if (pass(s) < 0)
@@ -698,47 +775,28 @@ static int run(struct supervisor *s)
 				  s->deadline - t > INT_MAX ? INT_MAX : (int)(s->deadline - t);
 		/* After pass(): it may just have started a registration,
 		 * whose answer must wake us however quiet the network is. */
-		struct pollfd pfd[3] = {
-			{ .fd = nl_fd(&s->mon), .events = POLLIN },
-			{ .fd = s->sigfd, .events = POLLIN },
-			{ .fd = s->reg_fd, .events = POLLIN },
-		};
+		pfd[PFD_NETLINK] = (struct pollfd){ .fd = nl_fd(&s->mon), .events = POLLIN };
+		pfd[PFD_SIGNAL] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
+		pfd[PFD_SECRET] = (struct pollfd){ .fd = s->secret_fd, .events = POLLIN };
+		pfd[PFD_REGISTER] = (struct pollfd){ .fd = s->reg_fd, .events = POLLIN };
 
-		ret = poll(pfd, s->reg_fd >= 0 ? 3 : 2, timeout);
+		ret = poll(pfd, PFD_COUNT, timeout);
 		if (ret < 0 && errno != EINTR)
 			return -1;
-		if (pfd[0].revents) {
+		if (ret <= 0)
+			continue;
+		if (pfd[PFD_NETLINK].revents) {
 			ret = nl_read_events(&s->mon, event_cb, s);
 			/* The kernel dropped events: resync by a full look. */
 			if (ret == -ENOBUFS)
 				s->dirty = true;
 		}
-		if (s->reg_fd >= 0 && pfd[2].revents)
+		if (pfd[PFD_REGISTER].revents && s->reg_fd >= 0)
 			read_registration(s);
-		if (pfd[1].revents) {
-			struct signalfd_siginfo si;
-
-			if (read(s->sigfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			switch (si.ssi_signo) {
-			case SIGHUP:
-				/* Everything now, a refused registration too. */
-				s->dirty = true;
-				s->sv.next_attempt = 0;
-				s->sv.resolve_at = 0;
-				s->sv.kernel_retry_at = 0;
-				break;
-			case SIGUSR1:
-				stop_registration(s);
-				log_info("replaced; leaving the tunnel as it is");
-				return 0;
-			default:
-				log_info("stopping");
-				teardown(s, true);
-				state_remove(s->cfg.ifname);
-				return 0;
-			}
-		}
+		if (pfd[PFD_SECRET].revents)
+			secret_changed(s);
+		if (pfd[PFD_SIGNAL].revents && handle_signal(s) == 0)
+			return 0;
 	}
 }
 
@@ -862,13 +920,16 @@ static int setup(struct supervisor *s, char *err, size_t errlen)
 			 ret == -EEXIST ? "another supervisor holds it" : strerror(-ret));
 		return -1;
 	}
+	watch_secret(s);
 	s->dirty = true;
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	static struct supervisor s = { .notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1 };
+	static struct supervisor s = {
+		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
+	};
 	char err[400];
 	int ret;
 

@@ -70,6 +70,8 @@ struct decision decide(const struct facts *f, struct sv_state *st, const struct 
 		st->target = f->local_addr;
 		st->have_target = true;
 		st->failures = 0;
+		st->streak = 0;
+		st->fail = FAIL_NONE;
 		st->next_attempt = 0;
 		if (st->reg == REG_FAILED)
 			st->reg = REG_IDLE;
@@ -100,6 +102,7 @@ msec_t decide_registered(struct sv_state *st, const struct policy *p, msec_t now
 		st->reg = REG_OK;
 		st->fail = FAIL_NONE;
 		st->failures = 0;
+		st->streak = 0;
 		st->next_attempt = 0;
 		st->last_success = now;
 		st->registered = st->target;
@@ -107,6 +110,7 @@ msec_t decide_registered(struct sv_state *st, const struct policy *p, msec_t now
 		return 0;
 	}
 	st->reg = REG_FAILED;
+	st->streak = st->fail == fail ? st->streak + 1 : 1;
 	st->fail = fail;
 	st->failures++;
 	/* The first refusals go by the temporary backoff: a provider's records

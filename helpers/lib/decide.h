@@ -77,6 +77,7 @@ struct sv_state {
 	enum reg_state reg;
 	enum fail_class fail;
 	long failures;			/* consecutive, for the current address */
+	long streak;			/* of them, the last ones of class fail */
 	msec_t next_attempt;		/* REG_FAILED: when to try again */
 	msec_t last_success;		/* on clock_ms(); 0 = none */
 	struct in6_addr target;		/* the address the retries are for */

@@ -29,7 +29,7 @@ decoy() {
 
 step "5: inline password over 255 bytes: ifup fails in pre-up, names the option, changes nothing"
 long=$(printf 'p%.0s' {1..300})
-stanza_write -transix-password-file x transix-password "$long"
+stanza_write -transix-password-file transix-password "$long"
 rc=0
 out=$(router_exec ifup "$WAN_IF" 2>&1) || rc=$?
 echo "$out" | grep -v "$long" || :

@@ -196,6 +196,10 @@ static void test_classes(void)
 	CHECK_INT(decide_registered(&st, &knob, 0, FAIL_LOCAL, 0), 8 * SEC);
 	CHECK_INT(st.fail, FAIL_LOCAL);
 	CHECK_INT(st.failures, REFUSED_FAST + 2);
+	CHECK_INT(st.streak, 1);		/* a new class: logged again */
+	st.reg = REG_RUNNING;
+	decide_registered(&st, &knob, 0, FAIL_LOCAL, 0);
+	CHECK_INT(st.streak, 2);		/* the same class: not logged */
 }
 
 static void test_backoff(void)
