@@ -15,6 +15,7 @@
  * carries on.
  */
 #include "config.h"
+#include "defroute.h"
 #include "log.h"
 #include "proc.h"
 #include "proto.h"
@@ -248,9 +249,15 @@ out:
  * killed), we do it, and only a tunnel of our kind under our name. */
 static int down(const struct transix_config *c, struct nl *nl)
 {
+	struct defroute4 r;
+	struct status st;
+	bool left;
 	int ret;
 
 	stop_supervisor(c->ifname, SIGTERM);
+	/* A supervisor that tore down removed its state: what is left is a
+	 * crashed (or killed) one's, with the default route it replaced. */
+	left = state_read(c->ifname, &st) == 0;
 	state_remove(c->ifname);
 	if (!c->has_tunnel)
 		return 0;
@@ -258,6 +265,18 @@ static int down(const struct transix_config *c, struct nl *nl)
 	if (ret < 0)
 		log_warn("iface %s: cannot delete tunnel %s: %s", c->ifname, c->tunnel_name,
 			 nl_strerror(nl, ret));
+	if (left && st.default_before[0]) {
+		if (defroute4_parse(st.default_before, &r) < 0)
+			ret = -EINVAL;
+		else
+			ret = defroute4_restore(nl, &r);
+		if (ret < 0)
+			log_warn("iface %s: cannot put back the IPv4 default route %s: %s", c->ifname,
+				 st.default_before, nl_strerror(nl, ret));
+		else
+			log_info("iface %s: put back the IPv4 default route %s", c->ifname,
+				 st.default_before);
+	}
 	return 0;
 }
 

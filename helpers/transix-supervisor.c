@@ -21,6 +21,7 @@
  */
 #include "config.h"
 #include "decide.h"
+#include "defroute.h"
 #include "log.h"
 #include "proc.h"
 #include "proto.h"
@@ -527,12 +528,43 @@ static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
 			 nl_strerror(&s->rq, ret));
 		return ret;
 	}
+	if (c->default_route && !s->st.default_before[0]) {
+		struct defroute4 r;
+
+		/* Remembered before it is replaced, in the state file: ifdown
+		 * puts it back even after a crash of ours. */
+		if (defroute4_find_other(&s->rq, li.ifindex, &r) == 1 &&
+		    defroute4_format(&r, s->st.default_before, sizeof(s->st.default_before)) == 0) {
+			save_state(s);
+			log_info("the IPv4 default route %s is replaced by %s until ifdown",
+				 s->st.default_before, c->tunnel_name);
+		}
+	}
 	if (c->default_route && (ret = route4_default_ensure(&s->rq, li.ifindex)) < 0) {
 		snprintf(err, errlen, "cannot add the default route via %s: %s", c->tunnel_name,
 			 nl_strerror(&s->rq, ret));
 		return ret;
 	}
 	return 0;
+}
+
+/* Puts back the default route the tunnel took over (text from the state). */
+static void restore_default_route(struct nl *nl, const char *text)
+{
+	struct defroute4 r;
+	int ret;
+
+	if (!*text)
+		return;
+	if (defroute4_parse(text, &r) < 0) {
+		log_warn("cannot put back the IPv4 default route \"%s\": not understood", text);
+		return;
+	}
+	ret = defroute4_restore(nl, &r);
+	if (ret < 0)
+		log_warn("cannot put back the IPv4 default route %s: %s", text, nl_strerror(nl, ret));
+	else
+		log_info("put back the IPv4 default route %s", text);
 }
 
 /* The tunnel has just come up (or back): the place for what must follow
@@ -557,6 +589,8 @@ static void teardown(struct supervisor *s, bool all)
 		log_err("cannot delete tunnel %s: %s", s->cfg.tunnel_name, nl_strerror(&s->rq, ret));
 	else if (ret > 0)
 		log_info("deleted tunnel %s", s->cfg.tunnel_name);
+	restore_default_route(&s->rq, s->st.default_before);
+	s->st.default_before[0] = '\0';
 }
 
 /* What to tell the hook, the status and (once) syslog about where we are. */
