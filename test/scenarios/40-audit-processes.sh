@@ -70,7 +70,7 @@ kill "$decoy_pid"
 
 step "2: ifdown during a hanging registration: the child gets SIGTERM, no SIGKILL needed"
 isp_update_script hang
-stanza_write tunnel-wait 1 transix-timeout 600
+stanza_write tunnel-wait 1 transix-timeout 300
 : >/var/log/syslog
 router_exec ifup "$WAN_IF" || :
 wait_for 30 grep -q 'answer=hang' "$ISP_RUN/update-requests.log" || fail "no request"

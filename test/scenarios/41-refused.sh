@@ -36,7 +36,7 @@ next=$(sed -n 's/^next_retry=//p' "/run/ifupdown-transix/$WAN_IF.state")
 echo "measured: next retry in $((next - EPOCHSECONDS)) s"
 ((next - EPOCHSECONDS >= 2400)) || fail "next retry in $((next - EPOCHSECONDS)) s, want about an hour"
 grep -E 'transix-supervisor' /var/log/syslog
-assert_eq "$(grep -c "registration of $ROUTER_ADDR failed" /var/log/syslog)" 1 "failure lines in syslog (one class, one line)"
+assert_eq "$(grep -cE "transix-supervisor\[[0-9]+\]: [^ ]+: registration of $ROUTER_ADDR failed" /var/log/syslog)" 1 "failure lines in syslog (one class, one line)"
 
 step "the password file fixed: registered at once, after the change"
 stanza_secret >/dev/null
