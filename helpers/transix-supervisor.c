@@ -400,33 +400,53 @@ static void resolve_remote(struct supervisor *s)
 {
 	struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_DGRAM };
 	struct addrinfo *res, *ai;
-	char addr[INET6_ADDRSTRLEN] = "";
+	char addr[INET6_ADDRSTRLEN] = "", was[INET6_ADDRSTRLEN];
+	const struct in6_addr *pick = NULL;
+	bool had = s->have_remote;
 	int ret;
 
 	s->sv.resolve_at = clock_ms() + RESOLVE_RETRY * SEC;
 	ret = getaddrinfo(s->cfg.remote_name, NULL, &hints, &res);
 	if (ret) {
-		set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
-			    s->cfg.remote_name, gai_strerror(ret));
+		/* A known AFTR stays in use while DNS is away. */
+		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
+		if (!had)
+			set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
+				    s->cfg.remote_name, gai_strerror(ret));
 		return;
 	}
-	/* The first answer that could be an AFTR at all: the same checks as
-	 * a literal tunnel-remote gets. */
+	/* The first answer that could be an AFTR at all (the checks a
+	 * literal tunnel-remote gets); but the one in use while it is still
+	 * among the answers: several AAAA must not make the tunnel hop. */
 	for (ai = res; ai; ai = ai->ai_next) {
 		const struct in6_addr *a = &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr;
 
 		inet_ntop(AF_INET6, a, addr, sizeof(addr));
-		if (wan_remote_usable(a)) {
-			s->remote = *a;
-			s->have_remote = true;
-			s->dirty = true;
+		if (!wan_remote_usable(a))
+			continue;
+		if (!pick)
+			pick = a;
+		if (had && !memcmp(a, &s->remote, sizeof(*a))) {
+			pick = a;
 			break;
 		}
 	}
-	freeaddrinfo(res);
-	if (!s->have_remote)
+	if (pick) {
+		s->sv.reresolve_at = clock_ms() + RERESOLVE * SEC;
+		if (had && memcmp(pick, &s->remote, sizeof(*pick))) {
+			inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
+			inet_ntop(AF_INET6, pick, addr, sizeof(addr));
+			log_info("tunnel-remote %s now is %s (was %s)", s->cfg.remote_name, addr, was);
+		}
+		s->remote = *pick;
+		s->have_remote = true;
+		s->dirty = true;
+	} else {
+		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
 		set_message(s, LOG_ERR, "tunnel-remote %s resolves to %s: not a global IPv6 address; "
 			    "retrying", s->cfg.remote_name, addr);
+	}
+	freeaddrinfo(res);
 }
 
 /* Finds the address the tunnel and the registration leave from. */
@@ -771,6 +791,8 @@ static int handle_signal(struct supervisor *s)
 		s->sv.next_attempt = 0;
 		s->sv.resolve_at = 0;
 		s->sv.kernel_retry_at = 0;
+		if (s->sv.reresolve_at)
+			s->sv.reresolve_at = 1;
 		return 1;
 	case SIGUSR1:
 		stop_registration(s);

@@ -33,6 +33,20 @@ struct decision decide(const struct facts *f, struct sv_state *st, const struct 
 {
 	struct decision d = { 0, 0 };
 
+	/* A named AFTR is looked up again when the WAN comes (back), on a new
+	 * address (a prefix change: maybe another region), after a failed
+	 * registration (decide_registered) and every RERESOLVE. */
+	if (f->wan && !st->wan_seen)
+		st->reresolve_at = f->now;
+	st->wan_seen = f->wan;
+	if (f->local && (!st->have_last_local ||
+			 memcmp(&st->last_local, &f->local_addr, sizeof(st->last_local)))) {
+		if (st->have_last_local)
+			st->reresolve_at = f->now;
+		st->last_local = f->local_addr;
+		st->have_last_local = true;
+	}
+
 	/* The tunnel. */
 	if (!p->tunnel) {
 		st->tunnel = TUNNEL_DISABLED;
@@ -51,6 +65,13 @@ struct decision decide(const struct facts *f, struct sv_state *st, const struct 
 	} else {
 		/* Cheap when nothing differs: every pass checks it. */
 		d.actions |= ACT_ENSURE_TUNNEL;
+	}
+	if (p->tunnel && f->wan && f->local && f->remote && f->remote_is_name &&
+	    st->reresolve_at) {
+		if (f->now >= st->reresolve_at)
+			d.actions |= ACT_RESOLVE;	/* the tunnel follows if it moved */
+		else
+			due(&d, st->reresolve_at);
 	}
 
 	/* The registration: only from a usable address, and through a tunnel
@@ -110,6 +131,7 @@ msec_t decide_registered(struct sv_state *st, const struct policy *p, msec_t now
 		return 0;
 	}
 	st->reg = REG_FAILED;
+	st->reresolve_at = now;		/* the AFTR may have moved */
 	st->streak = st->fail == fail ? st->streak + 1 : 1;
 	st->fail = fail;
 	st->failures++;

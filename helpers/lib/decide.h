@@ -26,6 +26,8 @@
 #define REFUSED_FAST	3	/* refusals in a row that still follow the backoff */
 #define KERNEL_RETRY	30	/* seconds: after a failed kernel change */
 #define RESOLVE_RETRY	5	/* seconds: a tunnel-remote name that did not resolve */
+#define RERESOLVE	3600	/* seconds: a resolved name is looked up again (the
+				 * system resolver does not tell us its TTL) */
 #define JITTER_PERCENT	20	/* +-, so routers restarting together spread out */
 
 enum tunnel_state {
@@ -74,6 +76,10 @@ struct sv_state {
 	enum tunnel_state tunnel;
 	msec_t kernel_retry_at;		/* TUNNEL_ERROR: when to try again */
 	msec_t resolve_at;		/* next DNS try for a named remote */
+	msec_t reresolve_at;		/* a resolved name looked up again; 0 = not planned */
+	bool wan_seen;			/* the WAN existed at the last pass */
+	bool have_last_local;
+	struct in6_addr last_local;	/* the source address at the last pass */
 	enum reg_state reg;
 	enum fail_class fail;
 	long failures;			/* consecutive, for the current address */

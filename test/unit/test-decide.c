@@ -251,6 +251,8 @@ static void test_no_due_deadline(void)
 					f.wan = bits & 1;
 					f.local = bits & 2;
 					f.remote = bits & 4;
+					f.remote_is_name = bits & 4;
+					st.reresolve_at = at;
 					d = decide(&f, &st, &rereg);
 					cases++;
 					if (d.deadline && d.deadline <= f.now)
@@ -260,8 +262,53 @@ static void test_no_due_deadline(void)
 	CHECK(cases == 480);
 }
 
+/* A named AFTR: looked up again on WAN up, prefix change, failed
+ * registration, and RERESOLVE after the last lookup. */
+static void test_reresolve(void)
+{
+	struct sv_state st = { .tunnel = TUNNEL_UP, .reg = REG_OK };
+	struct facts f = ready(1000);
+	struct decision d;
+
+	f.remote_is_name = true;
+	d = decide(&f, &st, &both);		/* first pass: the WAN is new */
+	CHECK(d.actions & ACT_RESOLVE);
+	st.reresolve_at = f.now + RERESOLVE * SEC;	/* what the lookup sets */
+	d = decide(&f, &st, &both);
+	CHECK_INT(d.actions & ACT_RESOLVE, 0);
+	CHECK_INT(d.deadline, f.now + RERESOLVE * SEC);
+	f.now += RERESOLVE * SEC;
+	d = decide(&f, &st, &both);
+	CHECK(d.actions & ACT_RESOLVE);		/* its time is up */
+	st.reresolve_at = f.now + RERESOLVE * SEC;
+
+	f.local_addr = ready(0).local_addr;
+	f.local_addr.s6_addr[7] = 9;		/* a prefix change */
+	d = decide(&f, &st, &both);
+	CHECK(d.actions & ACT_RESOLVE);
+	st.reresolve_at = f.now + RERESOLVE * SEC;
+
+	f.wan = false;				/* the WAN goes and comes back */
+	decide(&f, &st, &both);
+	f.wan = true;
+	d = decide(&f, &st, &both);
+	CHECK(d.actions & ACT_RESOLVE);
+	st.reresolve_at = f.now + RERESOLVE * SEC;
+
+	st.reg = REG_RUNNING;			/* a failed registration */
+	decide_registered(&st, &both, f.now, FAIL_TEMPORARY, 0);
+	d = decide(&f, &st, &both);
+	CHECK(d.actions & ACT_RESOLVE);
+
+	/* A literal remote: never. */
+	f.remote_is_name = false;
+	d = decide(&f, &st, &both);
+	CHECK_INT(d.actions & ACT_RESOLVE, 0);
+}
+
 int main(void)
 {
+	test_reresolve();
 	test_tunnel();
 	test_registration();
 	test_classes();
