@@ -19,8 +19,9 @@ step "a default route of the LAN's before ifup"
 ip -n "$ROUTER_NS" link add lan-gw type dummy 2>/dev/null ||
 	ip -n "$ROUTER_NS" link add lan-gw type veth peer name lan-gw-peer
 ip -n "$ROUTER_NS" link set lan-gw up
-ip -n "$ROUTER_NS" addr add 198.51.100.2/24 dev lan-gw
-ip -n "$ROUTER_NS" route add default via 198.51.100.1 dev lan-gw
+# Not the emulated internet's 198.51.100.0/24, nor the LAN's 192.0.2.0/24.
+ip -n "$ROUTER_NS" addr add 203.0.113.130/25 dev lan-gw
+ip -n "$ROUTER_NS" route add default via 203.0.113.129 dev lan-gw
 before=$(ip -n "$ROUTER_NS" -4 route show default)
 echo "before: $before"
 
