@@ -54,6 +54,13 @@
 
 extern char **environ;
 
+/* DNS when the stanza has none (inet6 manual, ifupdown2) or ifupdown's
+ * one try at boot failed: the system's DHCPv6 client, run as ifupdown's
+ * "dhcp 1" runs it (same pid and lease files), when the RA's O flag says
+ * the servers come by stateless DHCPv6 and our names do not resolve. */
+#define DHCLIENT	"/sbin/dhclient"
+#define DHCP_AGAIN	60	/* seconds between two of its runs */
+
 struct supervisor {
 	struct transix_config cfg;
 	struct policy pol;
@@ -76,6 +83,12 @@ struct supervisor {
 	enum addr_pick pick;
 	unsigned int tunnel_ifindex;
 	bool tunnel_created;		/* by this process: rolled back on failure */
+
+	/* DHCPv6 for DNS: one dhclient -1 at a time, watched on a pidfd. */
+	pid_t dhcp_pid;
+	int dhcp_fd;
+	msec_t dhcp_after;
+	bool dhcp_started;		/* one may run on as a daemon: stopped at ifdown */
 
 	/* Registration: one child at a time. */
 	char *password;			/* inline password only; not in core dumps */
@@ -227,6 +240,92 @@ static int get_password(struct supervisor *s, char *buf, size_t len, char *why, 
 static void registration_failed(struct supervisor *s, enum fail_class fail, const char *what,
 				const char *detail);
 
+static void dhclient_args(struct supervisor *s, char *pf, char *lf, size_t len)
+{
+	snprintf(pf, len, "/run/dhclient6.%s.pid", s->cfg.ifname);
+	snprintf(lf, len, "/var/lib/dhcp/dhclient6.%s.leases", s->cfg.ifname);
+}
+
+/* Our names do not resolve: ask DHCPv6 for the DNS servers, if the RA
+ * says that is where they are.  dhclient-script writes resolv.conf, as
+ * for ifupdown's own "dhcp 1". */
+static void want_dns(struct supervisor *s)
+{
+	char pf[64], lf[80], prog[] = "dhclient", o1[] = "-1", o6[] = "-6", oS[] = "-S",
+	     opf[] = "-pf", olf[] = "-lf", path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	char *const argv[] = { prog, o1, o6, oS, opf, pf, olf, lf, s->cfg.ifname, NULL };
+	char *const envp[] = { path, NULL };
+	const int fds[] = { -1, -1, -1 };
+	bool other = false;
+	pid_t pid;
+
+	if (s->dhcp_fd >= 0 || !s->wan_ifindex || clock_ms() < s->dhcp_after)
+		return;
+	if (wan_ra_other_config(&s->rq, s->wan_ifindex, &other) < 0 || !other)
+		return;
+	s->dhcp_after = clock_ms() + DHCP_AGAIN * SEC;
+	if (access(DHCLIENT, X_OK) < 0) {
+		log_warn("names do not resolve and %s is not installed (isc-dhcp-client)", DHCLIENT);
+		return;
+	}
+	dhclient_args(s, pf, lf, sizeof(pf));
+	pid = spawn_clean(DHCLIENT, argv, envp, fds, 3, 0);
+	if (pid < 0) {
+		log_warn("cannot start %s: %s", DHCLIENT, strerror((int)-pid));
+		return;
+	}
+	s->dhcp_pid = pid;
+	s->dhcp_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	s->dhcp_started = true;
+	log_info("names do not resolve: asking for DNS servers by DHCPv6 (the RA's O flag)");
+}
+
+/* dhclient -1 has given up or gone to the background with an answer:
+ * either way, try what needed a name now rather than at the backoff. */
+static void dhcp_done(struct supervisor *s)
+{
+	int status = 0;
+
+	close(s->dhcp_fd);
+	s->dhcp_fd = -1;
+	while (waitpid(s->dhcp_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	s->dhcp_pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		log_info("DHCPv6 answered: trying again now");
+	else
+		log_info("no DHCPv6 answer (dhclient exit status %d)",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	if (s->sv.reg == REG_FAILED && s->sv.fail == FAIL_TEMPORARY)
+		s->sv.next_attempt = 0;
+	s->sv.resolve_at = 0;
+	s->dirty = true;
+}
+
+/* ifdown: the dhclient we started, whether still trying or a daemon. */
+static void stop_dhcp(struct supervisor *s)
+{
+	char pf[64], lf[80], prog[] = "dhclient", o6[] = "-6", ox[] = "-x", opf[] = "-pf",
+	     path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	char *const argv[] = { prog, o6, ox, opf, pf, s->cfg.ifname, NULL };
+	char *const envp[] = { path, NULL };
+	const int fds[] = { -1, -1, -1 };
+	pid_t pid;
+
+	if (s->dhcp_fd >= 0) {
+		pidfd_signal(s->dhcp_fd, SIGTERM);
+		close(s->dhcp_fd);
+		s->dhcp_fd = -1;
+		waitpid(s->dhcp_pid, NULL, 0);
+	}
+	if (!s->dhcp_started)
+		return;
+	dhclient_args(s, pf, lf, sizeof(pf));
+	pid = spawn_clean(DHCLIENT, argv, envp, fds, 3, 0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
 static void start_registration(struct supervisor *s)
 {
 	char source[INET6_ADDRSTRLEN], timeout[16], password[MAX_PASSWORD + 2], why[160];
@@ -364,6 +463,8 @@ static void finish_registration(struct supervisor *s)
 	}
 	registration_failed(s, WIFEXITED(status) ? fail_class_of_exit(code) : FAIL_TEMPORARY,
 			    s->reg_out, detail ? detail : "");
+	if (!strncmp(s->reg_out, "cannot resolve ", 15))
+		want_dns(s);
 }
 
 static void read_registration(struct supervisor *s)
@@ -410,9 +511,11 @@ static void resolve_remote(struct supervisor *s)
 	if (ret) {
 		/* A known AFTR stays in use while DNS is away. */
 		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
-		if (!had)
+		if (!had) {
 			set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
 				    s->cfg.remote_name, gai_strerror(ret));
+			want_dns(s);
+		}
 		return;
 	}
 	/* The first answer that could be an AFTR at all (the checks a
@@ -602,6 +705,7 @@ static void teardown(struct supervisor *s, bool all)
 	int ret;
 
 	stop_registration(s);
+	stop_dhcp(s);
 	if (!s->cfg.has_tunnel || !(all || s->tunnel_created))
 		return;
 	ret = wan_tunnel_remove(&s->rq, s->cfg.tunnel_name);
@@ -807,7 +911,7 @@ static int handle_signal(struct supervisor *s)
 }
 
 /* Everything that wakes us; an absent one has fd -1 (poll ignores it). */
-enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_COUNT };
+enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_COUNT };
 
 static int run(struct supervisor *s)
 {
@@ -835,6 +939,7 @@ static int run(struct supervisor *s)
 		pfd[PFD_SIGNAL] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
 		pfd[PFD_SECRET] = (struct pollfd){ .fd = s->secret_fd, .events = POLLIN };
 		pfd[PFD_REGISTER] = (struct pollfd){ .fd = s->reg_fd, .events = POLLIN };
+		pfd[PFD_DHCP] = (struct pollfd){ .fd = s->dhcp_fd, .events = POLLIN };
 
 		ret = poll(pfd, PFD_COUNT, timeout);
 		if (ret < 0 && errno != EINTR)
@@ -851,6 +956,8 @@ static int run(struct supervisor *s)
 			read_registration(s);
 		if (pfd[PFD_SECRET].revents)
 			secret_changed(s);
+		if (pfd[PFD_DHCP].revents && s->dhcp_fd >= 0)
+			dhcp_done(s);
 		if (pfd[PFD_SIGNAL].revents && handle_signal(s) == 0)
 			return 0;
 	}
@@ -985,6 +1092,7 @@ int main(int argc, char **argv)
 {
 	static struct supervisor s = {
 		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
+		.dhcp_fd = -1,
 	};
 	char err[400];
 	int ret;

@@ -24,4 +24,8 @@ int wan_tunnel_remove(struct nl *nl, const char *name);
  * gets in config.c -- not ::, loopback, multicast, link-local, v4-mapped. */
 bool wan_remote_usable(const struct in6_addr *a);
 
+/* Whether the last router advertisement on ifindex had the O flag ("other
+ * configuration": DNS servers by stateless DHCPv6, as NTT's NGN does). */
+int wan_ra_other_config(struct nl *nl, unsigned int ifindex, bool *other);
+
 #endif
