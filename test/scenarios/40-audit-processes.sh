@@ -7,7 +7,8 @@
 #  8  hook down for an IFACE that failed validation signals nobody;
 #  9  a stale pid file naming a live process called "transix-supervisor"
 #     is never signalled (liveness is the pid file's lock, not the name);
-#  1  a retry due while the WAN is gone costs no CPU (no poll(0) loop).
+#  1  a retry due while the WAN is gone costs no CPU (no poll(0) loop);
+# 10  the supervisor runs in / with no fd it inherited by accident.
 # uml-timeout: 240
 set -eu
 source "$TOP/test/lib/isp.sh"
@@ -50,10 +51,15 @@ step "9: a stale pid file naming a live decoy: ifup and ifdown leave it alone"
 mkdir -p /run/ifupdown-transix
 echo "$decoy_pid" >"/run/ifupdown-transix/$WAN_IF.pid"
 stanza_write tunnel-wait 30
-router_exec ifup "$WAN_IF"
+# 10: from another directory, with an fd open that nobody closed.
+(cd /tmp && exec 7>/tmp/leak-marker && router_exec ifup "$WAN_IF")
 assert_ok kill -0 "$decoy_pid"
 wait_for 30 router_checkip >/dev/null || fail "no IPv4"
 supervisor=$(pgrep -x transix-supervi | grep -vx "$decoy_pid")
+
+step "10: the supervisor's cwd is /, no inherited fd"
+assert_eq "$(readlink "/proc/$supervisor/cwd")" / "cwd"
+assert_fail eval "ls -l /proc/$supervisor/fd | grep -q leak-marker"
 
 step "4: ifup with stdin and stdout closed completes (the notification pipe at fd 3)"
 router_exec ifdown "$WAN_IF"
