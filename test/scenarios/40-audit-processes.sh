@@ -68,7 +68,8 @@ assert_fail kill -0 "$supervisor"
 router_exec ifup "$WAN_IF" <&- >&- 2>/tmp/ifup.err &
 ifup_pid=$!
 # Generous: only a hang reaches it.
-wait_for 120 eval '! kill -0 $ifup_pid 2>/dev/null' || fail "ifup hangs: $(cat /tmp/ifup.err)"
+ifup_done() { ! kill -0 "$ifup_pid" 2>/dev/null; }
+wait_for 120 ifup_done || fail "ifup hangs: $(cat /tmp/ifup.err)"
 wait "$ifup_pid" || fail "ifup failed: $(cat /tmp/ifup.err)"
 assert_eq "$(router_checkip)" "$FIXED_IP" "checkip"
 router_exec ifdown "$WAN_IF"

@@ -48,7 +48,8 @@ hosts "${AFTR%::*}::142" "$other"
 state=/run/ifupdown-transix/$WAN_IF.state
 before=$(stat -c %i "$state")
 kill -HUP "$(sup)"
-wait_for 30 eval '[ "$(stat -c %i "$state")" != "$before" ]' || fail "no pass after SIGHUP"
+rewritten() { [[ $(stat -c %i "$state") != "$before" ]]; }
+wait_for 30 rewritten || fail "no pass after SIGHUP"
 assert_ok remote_is "$other"
 assert_fail grep -q "tunnel-remote aftr.test now is ${AFTR%::*}::142" /var/log/syslog
 

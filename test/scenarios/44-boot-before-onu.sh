@@ -47,7 +47,8 @@ back=$(us)
 ip -n "$ISP_NS" link set "$ISP_LINK" up
 isp_ra_start
 # Generous: only a hang reaches it.
-wait_for 180 eval '[ "$(router_checkip 2 2>/dev/null)" = "$FIXED_IP" ]' || fail "IPv4 never came"
+ipv4_works() { [[ $(router_checkip 2 2>/dev/null) == "$FIXED_IP" ]]; }
+wait_for 180 ipv4_works || fail "IPv4 never came"
 up=$(us)
 echo "measured: access network back -> IPv4 works $(ms $((up - back))) s"
 grep -E 'transix-supervisor|dhclient\[[0-9]+\]: (XMT|RCV)' /var/log/syslog || :
