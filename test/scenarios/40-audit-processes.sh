@@ -81,7 +81,9 @@ stanza_write tunnel-wait 1 transix-timeout 300
 : >/var/log/syslog
 router_exec ifup "$WAN_IF" || :
 wait_for 30 grep -q 'answer=hang' "$ISP_RUN/update-requests.log" || fail "no request"
-assert_ok pgrep -x transix-registe
+reg=$(pgrep -x transix-registe) || fail "no transix-register running"
+# Nothing blocked: the supervisor's signalfd mask must not reach it.
+assert_eq "$(sed -n 's/^SigBlk:\t//p' "/proc/$reg/status")" 0000000000000000 "transix-register's blocked signals"
 router_exec ifdown "$WAN_IF"
 grep -E 'transix-(hook|supervisor)' /var/log/syslog || :
 assert_fail grep -q 'did not stop; killing it' /var/log/syslog
