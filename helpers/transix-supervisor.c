@@ -810,28 +810,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct supervisor *s = data;
 
-	/* Address lifetimes are refreshed by every RA; that is an event we
-	 * must look at (a prefix may have been deprecated), but only ours. */
-	switch (nlh->nlmsg_type) {
-	case RTM_NEWADDR:
-	case RTM_DELADDR: {
-		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-
-		if (ifa->ifa_index == s->wan_ifindex || ifa->ifa_index == s->tunnel_ifindex)
-			s->dirty = true;
-		break;
-	}
-	case RTM_NEWROUTE:
-	case RTM_DELROUTE: {
-		const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-
-		if (rtm->rtm_family == AF_INET && rtm->rtm_dst_len == 0)
-			s->dirty = true;
-		break;
-	}
-	default:
-		s->dirty = true;	/* links: cheap to re-check, rare */
-	}
+	if (wan_event_matters(nlh, s->wan_ifindex, s->tunnel_ifindex))
+		s->dirty = true;
 	return MNL_CB_OK;
 }
 

@@ -2,6 +2,7 @@
 #include "wan.h"
 
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -113,4 +114,33 @@ int wan_ra_other_config(struct nl *nl, unsigned int ifindex, bool *other)
 		return -ENODEV;
 	*other = d.flags & RA_OTHERCONF;
 	return 0;
+}
+
+bool wan_event_matters(const struct nlmsghdr *nlh, unsigned int wan_ifindex,
+		       unsigned int tunnel_ifindex)
+{
+	size_t len = nlh->nlmsg_len >= NLMSG_HDRLEN ? nlh->nlmsg_len - NLMSG_HDRLEN : 0;
+
+	/* Address lifetimes are refreshed by every RA; that is an event we
+	 * must look at (a prefix may have been deprecated), but only ours. */
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWADDR:
+	case RTM_DELADDR: {
+		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+
+		if (len < sizeof(*ifa))
+			return true;
+		return ifa->ifa_index == wan_ifindex || ifa->ifa_index == tunnel_ifindex;
+	}
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE: {
+		const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+		if (len < sizeof(*rtm))
+			return true;
+		return rtm->rtm_family == AF_INET && rtm->rtm_dst_len == 0;
+	}
+	default:
+		return true;	/* links: cheap to re-check, rare */
+	}
 }

@@ -24,6 +24,12 @@ int wan_tunnel_remove(struct nl *nl, const char *name);
  * gets in config.c -- not ::, loopback, multicast, link-local, v4-mapped. */
 bool wan_remote_usable(const struct in6_addr *a);
 
+/* Whether an rtnetlink event may concern us: an address on the WAN or the
+ * tunnel, an IPv4 default route, any link.  A message too short for its
+ * fixed header is answered true (look again) without being read. */
+bool wan_event_matters(const struct nlmsghdr *nlh, unsigned int wan_ifindex,
+		       unsigned int tunnel_ifindex);
+
 /* Whether the last router advertisement on ifindex had the O flag ("other
  * configuration": DNS servers by stateless DHCPv6, as NTT's NGN does). */
 int wan_ra_other_config(struct nl *nl, unsigned int ifindex, bool *other);
