@@ -34,7 +34,7 @@ stanza_write method manual -dhcp tunnel-wait 3
 tun=tx-$WAN_IF
 
 step "the ONU is off: no carrier; ifup succeeds and the supervisor waits"
-ip -n "$ISP_NS" link set "$ISP_LINK" down
+isp_carrier_off
 rc=0
 router_exec ifup "$WAN_IF" || rc=$?
 assert_eq "$rc" 0 "ifup exit status"
@@ -44,7 +44,7 @@ assert_fail grep -q nameserver /etc/resolv.conf
 
 step "the ONU is back (carrier, RA, DHCPv6, DNS): IPv4 by itself, the update URL by name"
 back=$(us)
-ip -n "$ISP_NS" link set "$ISP_LINK" up
+isp_carrier_on
 isp_ra_start
 # Generous: only a hang reaches it.
 ipv4_works() { [[ $(router_checkip 2 2>/dev/null) == "$FIXED_IP" ]]; }
