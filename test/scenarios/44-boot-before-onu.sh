@@ -1,6 +1,6 @@
 #!/bin/bash
 # The router boots before the ONU: at ifup there is no carrier (no RA, no
-# DHCPv6, no DNS).  The recommended stanza (inet6 manual, no dhcp: the
+# DHCPv6, no DNS); then again with carrier but a silent NGN (no RA).  The recommended stanza (inet6 manual, no dhcp: the
 # supervisor owns SLAAC and DNS) succeeds at ifup, and when the access
 # network comes back IPv4 comes up by itself with the default, named update
 # URL: the supervisor asks DHCPv6 for the DNS servers (the RA's O flag) the
@@ -61,4 +61,19 @@ step "ifdown: nothing of ours left running"
 router_exec ifdown "$WAN_IF"
 assert_fail ip -n "$ROUTER_NS" link show "$tun"
 assert_fail pgrep -f 'transix-(supervisor|register)'
+assert_fail pgrep -x dhclient
+
+step "again with carrier but a silent NGN: no RA at ifup, no DNS known"
+isp_ra_stop
+: >/etc/resolv.conf
+rc=0
+router_exec ifup "$WAN_IF" || rc=$?
+assert_eq "$rc" 0 "ifup exit status"
+wait_for 30 eval "router_exec transix-status $WAN_IF | grep -q 'waiting for'" || fail "not waiting"
+back=$(us)
+isp_ra_start
+wait_for 180 ipv4_works || fail "IPv4 never came"
+echo "measured: RA back -> IPv4 works $(ms $(($(us) - back))) s"
+assert_match "$(cat /etc/resolv.conf)" "nameserver $DNS6" "resolv.conf (written by dhclient-script)"
+router_exec ifdown "$WAN_IF"
 assert_fail pgrep -x dhclient
