@@ -10,14 +10,19 @@
  *   down       stop the supervisor; it removes the tunnel (we make sure)
  *   post-down  clear the token
  *
- * Exit status: 0, or 1 when ifup must fail (bad configuration, a kernel
- * refusal).  A slow ISP never fails ifup: the supervisor carries on.
+ * Exit status (proto.h): 0, or 1 when ifup must fail (bad configuration, a
+ * kernel refusal); 100 usage.  A slow ISP never fails ifup: the supervisor
+ * carries on.
  */
 #include "config.h"
+#include "defroute.h"
 #include "log.h"
+#include "proc.h"
+#include "proto.h"
 #include "rtnl.h"
 #include "secret.h"
 #include "state.h"
+#include "wan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,9 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define STOP_WAIT_MS	10000	/* how long a supervisor gets to tear down */
@@ -36,14 +39,6 @@
 extern char **environ;
 
 enum phase { PRE_UP, UP, DOWN, POST_DOWN };
-
-static long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* Checks that need the system but change nothing: before any change, so
  * that a bad stanza leaves nothing half-configured. */
@@ -74,25 +69,30 @@ static int check_system(const struct transix_config *c, struct nl *nl)
 			c->password_file, why);
 		return -1;
 	}
-	if (c->has_inline_password)
+	if (c->has_inline_password) {
+		const char *pw = getenv("IF_TRANSIX_PASSWORD");
+
+		/* Caught here, not by the supervisor in "up" after the token is
+		 * set; the value itself is never shown. */
+		if (pw && strlen(pw) > MAX_PASSWORD) {
+			log_err("iface %s: option transix-password: longer than %d bytes",
+				c->ifname, MAX_PASSWORD);
+			return -1;
+		}
 		log_warn("iface %s: transix-password is readable by every user in "
 			 "/etc/network/interfaces; use transix-password-file", c->ifname);
+	}
 	return 0;
 }
 
 static int set_token(const struct transix_config *c, struct nl *nl, const struct in6_addr *tok)
 {
 	unsigned int ifindex = if_nametoindex(c->ifname);
-	struct in6_addr current;
 	int ret;
 
 	if (!ifindex)
 		return -ENODEV;
-	/* Setting even the same token makes the kernel drop the addresses
-	 * made from it: on a repeated ifup that would be an outage. */
-	if (token_get(nl, ifindex, &current) == 0 && !memcmp(&current, tok, sizeof(current)))
-		return 0;
-	ret = token_set(nl, ifindex, tok);
+	ret = wan_token_ensure(nl, ifindex, tok);
 	if (ret < 0)
 		log_err("iface %s: cannot set the interface token: %s", c->ifname,
 			nl_strerror(nl, ret));
@@ -121,54 +121,43 @@ static int pre_up(const struct transix_config *c, struct nl *nl)
 }
 
 /* Stops a running supervisor: SIGTERM tears down, SIGUSR1 just exits.
- * Waits for its exit on a pidfd (no polling), at most STOP_WAIT_MS. */
+ * Only the live holder of the pid file's lock is signalled, through a
+ * pidfd; waits for its exit on that pidfd (no polling), at most
+ * STOP_WAIT_MS.  The caller has validated ifname: it names a file. */
 static void stop_supervisor(const char *ifname, int sig)
 {
-	pid_t pid = pidfile_read_live(ifname);
 	struct pollfd pfd = { .events = POLLIN };
+	char path[256];
+	pid_t pid = 0;
+	int ret;
 
-	if (!pid)
+	if (state_path(path, sizeof(path), ifname, "pid") < 0)
 		return;
-	pfd.fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	kill(pid, sig);
-	if (pfd.fd >= 0) {
-		if (poll(&pfd, 1, STOP_WAIT_MS) == 1) {
-			close(pfd.fd);
-			return;
-		}
-		close(pfd.fd);
-	}
-	/* Hung, or a kernel without pidfds (< 5.3): the down hook deletes the
-	 * tunnel itself after this. */
-	if (kill(pid, 0) == 0) {
+	ret = pidlock_signal(path, sig, &pid, &pfd.fd);
+	if (ret < 0)
+		log_warn("iface %s: cannot signal the supervisor: %s", ifname, strerror(-ret));
+	if (ret <= 0)
+		return;
+	if (poll(&pfd, 1, STOP_WAIT_MS) != 1) {
+		/* Hung: the down hook deletes the tunnel itself after this. */
 		log_warn("iface %s: supervisor %ld did not stop; killing it", ifname, (long)pid);
-		kill(pid, SIGKILL);
+		pidfd_signal(pfd.fd, SIGKILL);
+		poll(&pfd, 1, STOP_WAIT_MS);
 	}
+	close(pfd.fd);
 }
 
 static pid_t spawn_supervisor(int notify_fd)
 {
 	char prog[] = "transix-supervisor";
 	char *const argv[] = { prog, NULL };
-	pid_t pid = fork();
-
-	if (pid != 0)
-		return pid;
 	/* A daemon: own session, no terminal, no inherited stdout (ifup's
 	 * callers may wait for EOF on it).  The notification pipe is fd 3. */
-	setsid();
-	if (dup2(notify_fd, 3) < 0)
-		_exit(111);
-	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	const int fds[] = { -1, -1, -1, notify_fd };
 
-	if (devnull >= 0) {
-		dup2(devnull, 0);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-	}
-	setenv("TRANSIX_NOTIFY_FD", "3", 1);
-	execve(PKGLIBEXECDIR "/transix-supervisor", argv, environ);
-	_exit(111);
+	setenv(NOTIFY_FD_ENV, "3", 1);
+	return spawn_clean(PKGLIBEXECDIR "/transix-supervisor", argv, environ, fds, NOTIFY_FD + 1,
+			   SPAWN_SETSID);
 }
 
 /* Reads the supervisor's progress until "ready"/"error" or the deadline. */
@@ -176,7 +165,7 @@ static int up(const struct transix_config *c)
 {
 	char buf[1024], last[1024] = "no word from the supervisor";
 	size_t used = 0;
-	long deadline;
+	msec_t deadline;
 	int fds[2], ret = 0;
 	pid_t pid;
 
@@ -193,7 +182,7 @@ static int up(const struct transix_config *c)
 	pid = spawn_supervisor(fds[1]);
 	close(fds[1]);
 	if (pid < 0) {
-		log_err("iface %s: cannot start the supervisor: %s", c->ifname, strerror(errno));
+		log_err("iface %s: cannot start the supervisor: %s", c->ifname, strerror((int)-pid));
 		close(fds[0]);
 		return -1;
 	}
@@ -204,10 +193,10 @@ static int up(const struct transix_config *c)
 		log_info("iface %s: supervisor started (tunnel-wait 0: not waiting)", c->ifname);
 		return 0;
 	}
-	deadline = monotonic_ms() + c->wait * 1000L;
+	deadline = clock_ms() + c->wait * SEC;
 	for (;;) {
 		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-		long left = deadline - monotonic_ms();
+		msec_t left = deadline - clock_ms();
 		char *nl;
 		ssize_t n;
 
@@ -229,17 +218,19 @@ static int up(const struct transix_config *c)
 		buf[used] = '\0';
 		while ((nl = strchr(buf, '\n'))) {
 			*nl = '\0';
-			if (!strncmp(buf, "ready ", 6)) {
-				log_info("iface %s: %s", c->ifname, buf + 6);
+			const char *text = strchr(buf, ' ') ? strchr(buf, ' ') + 1 : "";
+
+			if (!strncmp(buf, NOTIFY_READY " ", strlen(NOTIFY_READY " "))) {
+				log_info("iface %s: %s", c->ifname, text);
 				goto out;
 			}
-			if (!strncmp(buf, "error ", 6)) {
-				log_err("iface %s: %s", c->ifname, buf + 6);
+			if (!strncmp(buf, NOTIFY_ERROR " ", strlen(NOTIFY_ERROR " "))) {
+				log_err("iface %s: %s", c->ifname, text);
 				ret = -1;
 				goto out;
 			}
-			if (!strncmp(buf, "waiting ", 8))
-				snprintf(last, sizeof(last), "%s", buf + 8);
+			if (!strncmp(buf, NOTIFY_WAITING " ", strlen(NOTIFY_WAITING " ")))
+				snprintf(last, sizeof(last), "%s", text);
 			used -= (size_t)(nl + 1 - buf);
 			memmove(buf, nl + 1, used + 1);
 		}
@@ -258,18 +249,34 @@ out:
  * killed), we do it, and only a tunnel of our kind under our name. */
 static int down(const struct transix_config *c, struct nl *nl)
 {
-	struct link_info li;
+	struct defroute4 r;
+	struct status st;
+	bool left;
 	int ret;
 
 	stop_supervisor(c->ifname, SIGTERM);
+	/* A supervisor that tore down removed its state: what is left is a
+	 * crashed (or killed) one's, with the default route it replaced. */
+	left = state_read(c->ifname, &st) == 0;
 	state_remove(c->ifname);
-	if (!c->has_tunnel || link_get(nl, c->tunnel_name, 0, &li) < 0 ||
-	    strcmp(li.kind, "ip6tnl"))
+	if (!c->has_tunnel)
 		return 0;
-	ret = link_delete(nl, li.ifindex);
-	if (ret < 0 && ret != -ENODEV)
+	ret = wan_tunnel_remove(nl, c->tunnel_name);
+	if (ret < 0)
 		log_warn("iface %s: cannot delete tunnel %s: %s", c->ifname, c->tunnel_name,
 			 nl_strerror(nl, ret));
+	if (left && st.default_before[0]) {
+		if (defroute4_parse(st.default_before, &r) < 0)
+			ret = -EINVAL;
+		else
+			ret = defroute4_restore(nl, &r);
+		if (ret < 0)
+			log_warn("iface %s: cannot put back the IPv4 default route %s: %s", c->ifname,
+				 st.default_before, nl_strerror(nl, ret));
+		else
+			log_info("iface %s: put back the IPv4 default route %s", c->ifname,
+				 st.default_before);
+	}
 	return 0;
 }
 
@@ -297,7 +304,7 @@ int main(int argc, char **argv)
 			phase = i;
 	if (phase < 0) {
 		fprintf(stderr, "usage: %s pre-up|up|down|post-down (run by ifupdown)\n", argv[0]);
-		return 100;
+		return HOOK_USAGE;
 	}
 	/* "ifup -a" runs hooks once more for the pseudo-interface --all. */
 	if (!iface || !*iface || !strcmp(iface, "--all"))
@@ -312,9 +319,11 @@ int main(int argc, char **argv)
 	/* stderr for whoever runs ifup, syslog for the record. */
 	log_open(argv[0], NULL, LOG_TO_BOTH);
 	if (ret < 0) {
-		/* Down must still clean up what an earlier, valid stanza made. */
+		/* Down must still clean up what an earlier, valid stanza made --
+		 * but an interface name that failed validation ("../../x") never
+		 * becomes a path, and nothing is signalled for it. */
 		log_err("%s", err);
-		if (phase == DOWN)
+		if (phase == DOWN && config_valid_ifname(iface))
 			stop_supervisor(iface, SIGTERM);
 		return phase == PRE_UP || phase == UP ? 1 : 0;
 	}

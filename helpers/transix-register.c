@@ -9,8 +9,9 @@
  * supervisor for each attempt, so that the long-running supervisor never
  * loads libcurl.  The password comes on standard input, never argv/environ.
  *
- * Exit codes (s6 style): 0 registered, 1 the server answered and refused,
- * 100 usage error, 111 temporary or system failure.  Exactly one line on
+ * Exit codes (s6 style, proto.h): the class of the outcome.  0 registered;
+ * 1 refused by the provider (NG, HTTP 3xx/4xx); 100 local (usage, the
+ * password unusable); 111 temporary (timeout, connection, DNS, HTTP 5xx).  Exactly one line on
  * standard output says what happened, for the status display; failures are
  * also logged to standard error.  Neither ever carries the request URL (it
  * holds the password), the password, or a libcurl message that could.
@@ -30,25 +31,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "log.h"
+#include "proto.h"
+#include "redact.h"
+#include "secret.h"
 #include "url.h"
 
 #ifndef VERSION
 #define VERSION "0"
 #endif
 
+/* The exit status is the class of the outcome (proto.h). */
 enum {
-	EXIT_REGISTERED = 0,
-	EXIT_REFUSED = 1,
-	EXIT_USAGE = 100,
-	EXIT_TEMPFAIL = 111,
+	EXIT_REGISTERED = REGISTER_OK,
+	EXIT_REFUSED = REGISTER_REFUSED,
+	EXIT_USAGE = REGISTER_LOCAL,
+	EXIT_TEMPFAIL = REGISTER_TEMPFAIL,
 };
 
-#define PASSWORD_MAX	255	/* bytes, without the line end */
-#define USER_MAX	255
 #define BODY_MAX	4096	/* the answer is "OK" or "NG": anything big is wrong */
 #define SHOW_MAX	64	/* bytes of the server's answer shown */
 #define TIMEOUT_MAX	3600
@@ -87,7 +92,8 @@ static const char usage_text[] =
 	"over IPv6 from the local address IPV6ADDR.  PASSWORD is the first line of\n"
 	"standard input (at most 255 bytes).  Defaults: --connect-timeout 10, --timeout 30.\n"
 	"Prints one line saying what happened.  Exit status: 0 registered (the answer\n"
-	"was OK), 1 refused by the server, 100 usage error, 111 temporary failure.\n";
+	"was OK), 1 refused by the server (NG, HTTP 3xx/4xx), 100 usage error,\n"
+	"111 temporary failure (timeout, connection, DNS, HTTP 5xx).\n";
 
 static void set_outcome(struct outcome *o, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -223,8 +229,8 @@ static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome
 		set_outcome(o, EXIT_USAGE, "usage error: invalid --url: %s", why);
 		return -EINVAL;
 	}
-	if (!*cfg->user || strlen(cfg->user) > USER_MAX) {
-		set_outcome(o, EXIT_USAGE, "usage error: --user must be 1..%d bytes", USER_MAX);
+	if (!*cfg->user || strlen(cfg->user) > MAX_USER) {
+		set_outcome(o, EXIT_USAGE, "usage error: --user must be 1..%d bytes", MAX_USER);
 		return -EINVAL;
 	}
 	return 0;
@@ -232,7 +238,7 @@ static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome
 
 /*
  * The first line of standard input, "\n" or "\r\n" stripped, into buf
- * (PASSWORD_MAX + 2 bytes: room for a '\r' and the NUL).  read(2) one byte
+ * (MAX_PASSWORD + 2 bytes: room for a '\r' and the NUL).  read(2) one byte
  * at a time rather than stdio: no copy stays behind in a stdio buffer, and
  * nothing after the line is consumed.  Returns 0 or -errno, with o set.
  */
@@ -276,7 +282,7 @@ static int read_password(char *buf, size_t size, struct outcome *o)
 		char c = 0;
 		ssize_t n = read(STDIN_FILENO, &c, 1);
 
-		/* Exactly PASSWORD_MAX bytes then "\r\n" (or "\r" and EOF): fine. */
+		/* Exactly MAX_PASSWORD bytes then "\r\n" (or "\r" and EOF): fine. */
 		if (n == 0 || (n == 1 && c == '\n'))
 			r = 0;
 	}
@@ -284,7 +290,7 @@ static int read_password(char *buf, size_t size, struct outcome *o)
 		len--;
 	buf[len] = '\0';
 	if (r == -EMSGSIZE) {
-		set_outcome(o, EXIT_USAGE, "usage error: password longer than %d bytes", PASSWORD_MAX);
+		set_outcome(o, EXIT_USAGE, "usage error: password longer than %d bytes", MAX_PASSWORD);
 	} else if (r == 0 && len == 0) {
 		r = -EINVAL;
 		set_outcome(o, EXIT_USAGE, "usage error: empty password on standard input");
@@ -389,10 +395,9 @@ static void sanitise(char *dst, const char *src, size_t len)
  * server may echo its request), or anything from a query string.  Used on
  * the server's answer and on libcurl's error buffer before either is shown.
  */
-static bool may_hold_secret(const char *text, size_t len, const char *password, const char *enc)
+static bool may_hold_secret(const char *text, size_t len, const char *password)
 {
-	return memmem(text, len, password, strlen(password)) ||
-	       memmem(text, len, enc, strlen(enc)) ||
+	return redact_holds_secret(text, len, password) ||
 	       memmem(text, len, "password", 8) || memchr(text, '?', len);
 }
 
@@ -421,7 +426,7 @@ static void host_of(const char *url, bool with_scheme, char *dst, size_t size)
 }
 
 static void answer_outcome(struct outcome *o, CURL *h, const struct body *b,
-			   const char *password, const char *enc)
+			   const char *password)
 {
 	char shown[SHOW_MAX + 1];
 	size_t len = b->len;
@@ -435,8 +440,8 @@ static void answer_outcome(struct outcome *o, CURL *h, const struct body *b,
 		return;
 	}
 
-	if (memmem(b->data, b->len, password, strlen(password)) ||
-	    memmem(b->data, b->len, enc, strlen(enc)))
+	/* In any encoding a server echoing its request could use ("%2b", '+'). */
+	if (redact_holds_secret(b->data, b->len, password))
 		snprintf(shown, sizeof(shown), "(answer withheld: it contains the password)");
 	else
 		sanitise(shown, b->data, b->len);
@@ -451,6 +456,9 @@ static void answer_outcome(struct outcome *o, CURL *h, const struct body *b,
 			host_of(location, true, host, sizeof(host));
 		set_outcome(o, EXIT_REFUSED, "HTTP %ld redirect%s%s not followed", status,
 			    *host ? " to " : "", host);
+	} else if (status >= 500) {
+		/* The server's trouble, not a verdict on us: retried soon. */
+		set_outcome(o, EXIT_TEMPFAIL, "HTTP %ld%s%s", status, *shown ? ": " : "", shown);
 	} else if (status != 200) {
 		set_outcome(o, EXIT_REFUSED, "HTTP %ld%s%s", status, *shown ? ": " : "", shown);
 	} else if (!*shown) {
@@ -545,7 +553,7 @@ static void failure_outcome(struct outcome *o, CURL *h, CURLcode rc, const struc
 }
 
 static void request(struct outcome *o, const struct config *cfg, const char *url,
-		    const char *password, const char *enc)
+		    const char *password)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", bind_to[sizeof("host!") + INET6_ADDRSTRLEN];
 	const char *bad_opt = NULL;
@@ -593,13 +601,13 @@ static void request(struct outcome *o, const struct config *cfg, const char *url
 
 	rc = curl_easy_perform(h);
 	if (rc == CURLE_OK)
-		answer_outcome(o, h, b, password, enc);
+		answer_outcome(o, h, b, password);
 	else
 		failure_outcome(o, h, rc, cfg, b);
 
 	/* libcurl's own words, when they cannot hold anything secret. */
 	if (rc != CURLE_OK && !o->detail[0] && errbuf[0] &&
-	    !may_hold_secret(errbuf, strlen(errbuf), password, enc))
+	    !may_hold_secret(errbuf, strlen(errbuf), password))
 		snprintf(o->detail, sizeof(o->detail), " (%s)", errbuf);
 	goto out;
 
@@ -618,10 +626,9 @@ out:
 int main(int argc, char *argv[])
 {
 	struct outcome o = { .code = EXIT_TEMPFAIL };
-	char password[PASSWORD_MAX + 2];
-	char *url = NULL, *enc = NULL;
+	char password[MAX_PASSWORD + 2];
+	char *url = NULL;
 	struct config cfg;
-	size_t enclen;
 	int r;
 
 	log_open(argv[0], NULL, LOG_TO_STDERR);
@@ -631,11 +638,14 @@ int main(int argc, char *argv[])
 		return 0;
 	if (r < 0) {
 		puts(o.line);
+		fflush(stdout);	/* before the log lines, when both go to one pipe */
 		log_err("%s", o.line + strlen("usage error: "));
 		log_err("usage: %s", SYNOPSIS);
 		return EXIT_USAGE;
 	}
 
+	/* It holds the password: no core dump of it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* libcurl+OpenSSL honour SSLKEYLOGFILE: it would log the TLS keys. */
 	unsetenv("SSLKEYLOGFILE");
 	/* With CURLOPT_NOSIGNAL, a write to a closed TLS socket could raise it. */
@@ -649,25 +659,21 @@ int main(int argc, char *argv[])
 		set_outcome(&o, EXIT_TEMPFAIL, "cannot initialise libcurl");
 		goto out;
 	}
-	enclen = url_encode(NULL, 0, password);
-	enc = malloc(enclen + 1);
 	url = url_build_request(cfg.url, cfg.user, password);
-	if (!enc || !url) {
+	if (!url) {
 		set_outcome(&o, EXIT_TEMPFAIL, "out of memory");
 		goto cleanup;
 	}
-	url_encode(enc, enclen + 1, password);
-
-	request(&o, &cfg, url, password, enc);
+	request(&o, &cfg, url, password);
 
 cleanup:
 	url_free_secret(url);
-	url_free_secret(enc);
 	curl_global_cleanup();
 out:
 	explicit_bzero(password, sizeof(password));
 
 	puts(o.line);
+	fflush(stdout);	/* before the log lines, when both go to one pipe */
 	if (o.code == EXIT_USAGE && !strncmp(o.line, "usage error: ", 13))
 		log_err("%s", o.line + 13);
 	else if (o.code == EXIT_REFUSED)

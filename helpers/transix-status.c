@@ -2,9 +2,13 @@
 /*
  * transix-status [IFACE] [--json]: what each supervisor last saw and did,
  * from /run/ifupdown-transix/IFACE.state, checked against the supervisor
- * still being alive.  Exit status: 0 all healthy, 1 something is not (for
- * monitoring), 100 usage, 111 cannot read the state.
+ * still being alive.  Exit status (proto.h), the worst interface's: 0 all
+ * healthy, 1 something is not, 2 the provider refuses the registration,
+ * 3 a local problem (password file, configuration); 100 usage, 111 cannot
+ * read the state.
  */
+#include "proc.h"
+#include "proto.h"
 #include "state.h"
 
 #include <dirent.h>
@@ -73,6 +77,12 @@ static void print_text(const struct status *st)
 		       st->mtu, st->encaplimit);
 	if (strcmp(st->registration, "disabled")) {
 		printf("  %-14s %s", "registration", st->registration);
+		if (!strcmp(st->failure, "refused"))
+			printf(" (refused by the provider: check transix-user and the password)");
+		else if (!strcmp(st->failure, "local"))
+			printf(" (a local problem: see the last attempt)");
+		else if (!strcmp(st->failure, "temporary"))
+			printf(" (temporary: retried with backoff)");
 		if (st->registered_address[0])
 			printf(", %s registered", st->registered_address);
 		printf("\n  %-14s %s: %s\n", "last attempt", when(st->last_attempt, t1, sizeof(t1)),
@@ -89,12 +99,17 @@ static void print_text(const struct status *st)
 static int load(const char *ifname, struct status *st)
 {
 	int ret = state_read(ifname, st);
+	char path[256];
+	pid_t pid = 0;
 
 	if (ret < 0)
 		return ret;
-	if (pidfile_read_live(ifname) != (pid_t)st->pid || st->pid <= 0) {
+	/* Alive = holds the pid file's lock (any user may ask the kernel). */
+	if (state_path(path, sizeof(path), ifname, "pid") < 0 ||
+	    pidlock_holder(path, &pid) != 1 || pid != (pid_t)st->pid || st->pid <= 0) {
 		snprintf(st->health, sizeof(st->health), "down");
 		snprintf(st->message, sizeof(st->message), "the supervisor is not running");
+		st->failure[0] = '\0';	/* nobody is retrying anything */
 	}
 	return 0;
 }
@@ -102,7 +117,8 @@ static int load(const char *ifname, struct status *st)
 int main(int argc, char **argv)
 {
 	const char *only = NULL;
-	bool json = false, first = true, healthy = true;
+	bool json = false, first = true;
+	int worst = STATUS_OK;
 	struct dirent *de;
 	DIR *dir;
 
@@ -116,7 +132,7 @@ int main(int argc, char **argv)
 			only = argv[i];
 		} else {
 			fprintf(stderr, "usage: transix-status [IFACE] [--json]\n");
-			return 100;
+			return STATUS_USAGE;
 		}
 	}
 	if (json)
@@ -125,7 +141,7 @@ int main(int argc, char **argv)
 	if (!dir && errno != ENOENT) {
 		fprintf(stderr, "transix-status: fatal: unable to read %s: %s\n", STATE_DIR,
 			strerror(errno));
-		return 111;
+		return STATUS_SYSTEM;
 	}
 	while (dir && (de = readdir(dir))) {
 		size_t len = strlen(de->d_name);
@@ -137,7 +153,12 @@ int main(int argc, char **argv)
 		snprintf(ifname, sizeof(ifname), "%.*s", (int)(len - 6), de->d_name);
 		if ((only && strcmp(only, ifname)) || load(ifname, &st) < 0)
 			continue;
-		healthy &= !strcmp(st.health, "ok");
+		int rc = !strcmp(st.health, "ok") ? STATUS_OK :
+			 !strcmp(st.failure, "local") ? STATUS_LOCAL :
+			 !strcmp(st.failure, "refused") ? STATUS_REFUSED : STATUS_DOWN;
+
+		if (rc > worst)
+			worst = rc;
 		if (json) {
 			bool first_field = true;
 
@@ -157,9 +178,9 @@ int main(int argc, char **argv)
 		if (!json)
 			fprintf(stderr, "transix-status: %s: not managed (no supervisor state)\n",
 				only);
-		return 1;
+		return STATUS_DOWN;
 	}
 	if (first && !json)
 		printf("no interface is managed by ifupdown-transix\n");
-	return healthy ? 0 : 1;
+	return worst;
 }

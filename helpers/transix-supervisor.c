@@ -20,10 +20,15 @@
  * HUP re-checks everything now.
  */
 #include "config.h"
+#include "decide.h"
+#include "defroute.h"
 #include "log.h"
+#include "proc.h"
+#include "proto.h"
 #include "rtnl.h"
 #include "secret.h"
 #include "state.h"
+#include "wan.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,68 +41,79 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define RETRY_FIRST	5	/* seconds: first registration retry */
-#define RETRY_CAP	600	/* seconds: retries never get rarer than this */
-#define KERNEL_RETRY	30	/* seconds: after a failed kernel change */
-
 extern char **environ;
 
-typedef long long msec_t;
-#define SEC 1000LL
+/* DNS when the stanza has none (inet6 manual, ifupdown2) or ifupdown's
+ * one try at boot failed: the system's DHCPv6 client, run as ifupdown's
+ * "dhcp 1" runs it (same pid and lease files), when the RA's O flag says
+ * the servers come by stateless DHCPv6 and our names do not resolve. */
+#define DHCLIENT	"/sbin/dhclient"
+#define DHCP_AGAIN	60	/* seconds between two of its runs */
 
 struct supervisor {
 	struct transix_config cfg;
+	struct policy pol;
+	struct sv_state sv;		/* the explicit state decide() works on */
 	struct nl rq;			/* requests and dumps */
 	struct nl mon;			/* event subscription */
 	int sigfd;
 	int notify_fd;			/* -1 once readiness has been told */
-	bool dirty;			/* something changed: converge again */
+	int pid_fd;			/* holds the pid file's lock */
+	int secret_fd;			/* inotify on the password file's directory */
+	const char *secret_name;	/* the password file's name in it */
+	bool dirty;			/* something changed: a pass now */
+	msec_t deadline;		/* the next pass due by time; 0 = none */
 
 	unsigned int wan_ifindex;
 	bool have_remote;
 	struct in6_addr remote;
-	msec_t resolve_after;		/* next DNS try for a named remote */
 	bool have_local;
 	struct in6_addr local;
+	enum addr_pick pick;
 	unsigned int tunnel_ifindex;
 	bool tunnel_created;		/* by this process: rolled back on failure */
-	bool tunnel_ok;			/* tunnel, address and route as asked */
-	msec_t kernel_retry_after;
 
-	/* Registration: one child at a time; backoff on failure. */
-	char password[MAX_PASSWORD + 1];	/* inline password only */
+	/* DHCPv6 for DNS: one dhclient -1 at a time, watched on a pidfd. */
+	pid_t dhcp_pid;
+	int dhcp_fd;
+	msec_t dhcp_after;
+	bool dhcp_started;		/* one may run on as a daemon: stopped at ifdown */
+
+	/* Registration: one child at a time. */
+	char *password;			/* inline password only; not in core dumps */
 	pid_t reg_pid;
 	int reg_fd;
-	char reg_out[128];
+	char reg_out[512];		/* its result line, then its log lines */
 	size_t reg_len;
-	struct in6_addr reg_source;
-	struct in6_addr reg_target;	/* the address retries are for */
-	msec_t next_attempt;
 
 	struct status st;
 	char last_logged[256];		/* the waiting reason last logged */
 };
 
-
-/* Milliseconds on a clock that counts suspend and never jumps. */
-static msec_t now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (msec_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wall-clock time for the state file (what an administrator reads). */
 static long wall(void)
 {
 	return (long)time(NULL);
+}
+
+static unsigned int random_u32(void)
+{
+	unsigned int r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+		r = (unsigned int)getpid() ^ (unsigned int)clock_ms();
+	return r;
 }
 
 /* Is the hook still waiting for our word?  It stops at tunnel-wait; from
@@ -125,7 +141,11 @@ static void notify(struct supervisor *s, const char *what, const char *text)
 	if (s->notify_fd < 0)
 		return;
 	len = snprintf(line, sizeof(line), "%s %s\n", what, text);
-	if (write(s->notify_fd, line, (size_t)len) < 0 || strcmp(what, "waiting")) {
+	if (len >= (int)sizeof(line)) {
+		line[sizeof(line) - 2] = '\n';
+		len = (int)sizeof(line) - 1;
+	}
+	if (write(s->notify_fd, line, (size_t)len) < 0 || strcmp(what, NOTIFY_WAITING)) {
 		close(s->notify_fd);
 		s->notify_fd = -1;
 	}
@@ -148,15 +168,16 @@ static void set_message(struct supervisor *s, int prio, const char *fmt, ...)
 			logmsg(prio, "%s", s->st.message);
 		snprintf(s->last_logged, sizeof(s->last_logged), "%s", s->st.message);
 		if (prio != LOG_ERR)
-			notify(s, "waiting", s->st.message);
+			notify(s, NOTIFY_WAITING, s->st.message);
 	}
 }
 
+/* The state file: the explicit states, as words. */
 static void save_state(struct supervisor *s)
 {
 	const struct transix_config *c = &s->cfg;
 	struct status *st = &s->st;
-	bool registered = !strcmp(st->registration, "ok");
+	bool registered = s->sv.reg == REG_OK;
 
 	st->pid = (long)getpid();
 	st->updated = wall();
@@ -167,6 +188,11 @@ static void save_state(struct supervisor *s)
 		inet_ntop(AF_INET6, &s->local, st->local, sizeof(st->local));
 	else
 		st->local[0] = '\0';
+	snprintf(st->tunnel_state, sizeof(st->tunnel_state), "%s",
+		 tunnel_state_name(s->sv.tunnel));
+	snprintf(st->registration, sizeof(st->registration), "%s", reg_state_name(s->sv.reg));
+	snprintf(st->failure, sizeof(st->failure), "%s",
+		 s->sv.reg == REG_FAILED ? fail_class_name(s->sv.fail) : "");
 	if (c->has_tunnel) {
 		snprintf(st->tunnel, sizeof(st->tunnel), "%s", c->tunnel_name);
 		if (c->remote_is_name)
@@ -176,6 +202,8 @@ static void save_state(struct supervisor *s)
 		if (s->have_remote)
 			inet_ntop(AF_INET6, &s->remote, st->remote_address,
 				  sizeof(st->remote_address));
+		else
+			st->remote_address[0] = '\0';
 		inet_ntop(AF_INET, &c->address, st->address, INET_ADDRSTRLEN);
 		snprintf(st->address + strlen(st->address), 4, "/%u", c->address_plen);
 		st->mtu = c->mtu;
@@ -183,15 +211,14 @@ static void save_state(struct supervisor *s)
 			snprintf(st->encaplimit, sizeof(st->encaplimit), "none");
 		else
 			snprintf(st->encaplimit, sizeof(st->encaplimit), "%d", c->encaplimit);
-	} else {
-		snprintf(st->tunnel_state, sizeof(st->tunnel_state), "disabled");
 	}
-	if (!c->has_registration)
-		snprintf(st->registration, sizeof(st->registration), "disabled");
-	if (c->has_tunnel && !s->tunnel_ok)
+	st->failures = s->sv.failures;
+	st->next_retry = s->sv.reg == REG_FAILED && s->sv.next_attempt ?
+			 wall() + (long)((s->sv.next_attempt - clock_ms() + SEC - 1) / SEC) : 0;
+	if (c->has_tunnel && s->sv.tunnel != TUNNEL_UP)
 		snprintf(st->health, sizeof(st->health), "down");
 	else if (c->has_registration && !registered)
-		snprintf(st->health, sizeof(st->health), s->st.last_success ? "degraded" : "down");
+		snprintf(st->health, sizeof(st->health), st->last_success ? "degraded" : "down");
 	else
 		snprintf(st->health, sizeof(st->health), "ok");
 	if (state_write(st) < 0)
@@ -200,106 +227,160 @@ static void save_state(struct supervisor *s)
 
 /* --- registration ---------------------------------------------------------- */
 
-static bool registration_current(const struct supervisor *s)
+static int get_password(struct supervisor *s, char *buf, size_t len, char *why, size_t whylen)
 {
-	char addr[INET6_ADDRSTRLEN];
-
-	if (!s->have_local || strcmp(s->st.registration, "ok"))
-		return false;
-	inet_ntop(AF_INET6, &s->local, addr, sizeof(addr));
-	return !strcmp(addr, s->st.registered_address);
-}
-
-/* Milliseconds until retry number failures+1. */
-static msec_t retry_delay(long failures)
-{
-	msec_t delay = RETRY_FIRST * SEC;
-	unsigned int jitter;
-
-	for (long i = 1; i < failures && delay < RETRY_CAP * SEC; i++)
-		delay *= 2;
-	if (delay > RETRY_CAP * SEC)
-		delay = RETRY_CAP * SEC;
-	/* +-20%, so that many routers restarting together do not hammer the
-	 * update server in lockstep. */
-	if (getrandom(&jitter, sizeof(jitter), GRND_NONBLOCK) != sizeof(jitter))
-		jitter = (unsigned int)getpid();
-	return delay - delay / 5 + (msec_t)(jitter % (unsigned int)(delay * 2 / 5 + 1));
-}
-
-static int get_password(struct supervisor *s, char *buf, size_t len)
-{
-	char why[160];
-	int ret;
-
 	if (s->cfg.has_inline_password) {
 		snprintf(buf, len, "%s", s->password);
 		return 0;
 	}
 	/* Read at every attempt: a corrected file is picked up without ifdown. */
-	ret = secret_read_file(s->cfg.password_file, buf, len, why, sizeof(why));
-	if (ret < 0)
-		log_err("transix-password-file %s: %s", s->cfg.password_file, why);
-	return ret;
+	return secret_read_file(s->cfg.password_file, buf, len, why, whylen);
+}
+
+static void registration_failed(struct supervisor *s, enum fail_class fail, const char *what,
+				const char *detail);
+
+static void dhclient_args(struct supervisor *s, char *pf, char *lf, size_t len)
+{
+	snprintf(pf, len, "/run/dhclient6.%s.pid", s->cfg.ifname);
+	snprintf(lf, len, "/var/lib/dhcp/dhclient6.%s.leases", s->cfg.ifname);
+}
+
+/* Our names do not resolve: ask DHCPv6 for the DNS servers, if the RA
+ * says that is where they are.  dhclient-script writes resolv.conf, as
+ * for ifupdown's own "dhcp 1". */
+static void want_dns(struct supervisor *s)
+{
+	char pf[64], lf[80], prog[] = "dhclient", o1[] = "-1", o6[] = "-6", oS[] = "-S",
+	     opf[] = "-pf", olf[] = "-lf", path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	char *const argv[] = { prog, o1, o6, oS, opf, pf, olf, lf, s->cfg.ifname, NULL };
+	char *const envp[] = { path, NULL };
+	const int fds[] = { -1, -1, -1 };
+	bool other = false;
+	pid_t pid;
+
+	if (s->dhcp_fd >= 0 || !s->wan_ifindex || clock_ms() < s->dhcp_after)
+		return;
+	if (wan_ra_other_config(&s->rq, s->wan_ifindex, &other) < 0 || !other)
+		return;
+	s->dhcp_after = clock_ms() + DHCP_AGAIN * SEC;
+	if (access(DHCLIENT, X_OK) < 0) {
+		log_warn("names do not resolve and %s is not installed (isc-dhcp-client)", DHCLIENT);
+		return;
+	}
+	dhclient_args(s, pf, lf, sizeof(pf));
+	pid = spawn_clean(DHCLIENT, argv, envp, fds, 3, 0);
+	if (pid < 0) {
+		log_warn("cannot start %s: %s", DHCLIENT, strerror((int)-pid));
+		return;
+	}
+	s->dhcp_pid = pid;
+	s->dhcp_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	s->dhcp_started = true;
+	log_info("names do not resolve: asking for DNS servers by DHCPv6 (the RA's O flag)");
+}
+
+/* dhclient -1 has given up or gone to the background with an answer:
+ * either way, try what needed a name now rather than at the backoff. */
+static void dhcp_done(struct supervisor *s)
+{
+	int status = 0;
+
+	close(s->dhcp_fd);
+	s->dhcp_fd = -1;
+	while (waitpid(s->dhcp_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	s->dhcp_pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		log_info("DHCPv6 answered: trying again now");
+	else
+		log_info("no DHCPv6 answer (dhclient exit status %d)",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	if (s->sv.reg == REG_FAILED && s->sv.fail == FAIL_TEMPORARY)
+		s->sv.next_attempt = 0;
+	s->sv.resolve_at = 0;
+	s->dirty = true;
+}
+
+/* ifdown: the dhclient we started, whether still trying or a daemon. */
+static void stop_dhcp(struct supervisor *s)
+{
+	char pf[64], lf[80], prog[] = "dhclient", o6[] = "-6", ox[] = "-x", opf[] = "-pf",
+	     path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	char *const argv[] = { prog, o6, ox, opf, pf, s->cfg.ifname, NULL };
+	char *const envp[] = { path, NULL };
+	const int fds[] = { -1, -1, -1 };
+	pid_t pid;
+
+	if (s->dhcp_fd >= 0) {
+		pidfd_signal(s->dhcp_fd, SIGTERM);
+		close(s->dhcp_fd);
+		s->dhcp_fd = -1;
+		waitpid(s->dhcp_pid, NULL, 0);
+	}
+	if (!s->dhcp_started)
+		return;
+	dhclient_args(s, pf, lf, sizeof(pf));
+	pid = spawn_clean(DHCLIENT, argv, envp, fds, 3, 0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
 }
 
 static void start_registration(struct supervisor *s)
 {
-	char source[INET6_ADDRSTRLEN], timeout[16], password[MAX_PASSWORD + 2];
-	int in[2], out[2];
+	char source[INET6_ADDRSTRLEN], timeout[16], password[MAX_PASSWORD + 2], why[160];
+	int in[2], out[2], ret;
 	size_t plen;
 	pid_t pid;
 
-	if (get_password(s, password, sizeof(password)) < 0) {
-		s->st.failures++;
-		msec_t delay = retry_delay(s->st.failures);
+	if (get_password(s, password, sizeof(password), why, sizeof(why)) < 0) {
+		char what[sizeof(s->cfg.password_file) + 200];
 
-		s->next_attempt = now() + delay;
-		snprintf(s->st.last_result, sizeof(s->st.last_result), "password unavailable");
-		snprintf(s->st.registration, sizeof(s->st.registration), "failed");
-		s->st.next_retry = wall() + (long)(delay / SEC);
+		snprintf(what, sizeof(what), "transix-password-file %s: %s", s->cfg.password_file,
+			 why);
+		registration_failed(s, FAIL_LOCAL, what, "");
 		return;
 	}
 	inet_ntop(AF_INET6, &s->local, source, sizeof(source));
 	snprintf(timeout, sizeof(timeout), "%u", s->cfg.http_timeout);
 	if (pipe2(in, O_CLOEXEC) < 0) {
+		ret = -errno;
 		secret_wipe(password, sizeof(password));
+		registration_failed(s, FAIL_TEMPORARY, "cannot start transix-register: pipe",
+				    strerror(-ret));
 		return;
 	}
 	if (pipe2(out, O_CLOEXEC) < 0) {
+		ret = -errno;
 		close(in[0]);
 		close(in[1]);
 		secret_wipe(password, sizeof(password));
+		registration_failed(s, FAIL_TEMPORARY, "cannot start transix-register: pipe",
+				    strerror(-ret));
 		return;
 	}
-	pid = fork();
-	if (pid == 0) {
-		char prog[] = "transix-register", o_if[] = "--interface", o_src[] = "--source",
-		     o_url[] = "--url", o_user[] = "--user", o_to[] = "--timeout";
-		char *const argv[] = {
-			prog, o_if, s->cfg.ifname, o_src, source, o_url, s->cfg.update_url,
-			o_user, s->cfg.user, o_to, timeout, NULL,
-		};
-		/* A clean environment: not even the inline password's variable. */
-		char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-		char *const envp[] = { path, NULL };
-		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	char prog[] = "transix-register", o_if[] = "--interface", o_src[] = "--source",
+	     o_url[] = "--url", o_user[] = "--user", o_to[] = "--timeout";
+	char *const argv[] = {
+		prog, o_if, s->cfg.ifname, o_src, source, o_url, s->cfg.update_url,
+		o_user, s->cfg.user, o_to, timeout, NULL,
+	};
+	/* A clean environment: not even the inline password's variable. */
+	char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	char *const envp[] = { path, NULL };
+	/* stdout: the result line; stderr: its log lines, to us as well (its
+	 * failure detail goes into our one log line, not to /dev/null). */
+	const int fds[] = { in[0], out[1], out[1] };
 
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		if (devnull >= 0)
-			dup2(devnull, 2);
-		execve(PKGLIBEXECDIR "/transix-register", argv, envp);
-		_exit(111);
-	}
+	pid = spawn_clean(PKGLIBEXECDIR "/transix-register", argv, envp, fds, 3, 0);
 	close(in[0]);
 	close(out[1]);
 	if (pid < 0) {
 		close(in[1]);
 		close(out[0]);
 		secret_wipe(password, sizeof(password));
-		log_err("cannot start transix-register: %s", strerror(errno));
-		s->next_attempt = now() + KERNEL_RETRY * SEC;
+		registration_failed(s, FAIL_TEMPORARY, "cannot start transix-register",
+				    strerror((int)-pid));
 		return;
 	}
 	/* The pipe holds far more than one line: this write cannot block. */
@@ -313,18 +394,39 @@ static void start_registration(struct supervisor *s)
 	s->reg_pid = pid;
 	s->reg_fd = out[0];
 	s->reg_len = 0;
-	s->reg_source = s->local;
+	s->sv.reg = REG_RUNNING;
 	s->st.last_attempt = wall();
-	s->st.next_retry = 0;
-	snprintf(s->st.registration, sizeof(s->st.registration), "pending");
-	log_info("registering %s with %s as %s", source, s->cfg.update_url, s->cfg.user);
+	/* Each attempt of a streak of one class is not news: the first is. */
+	if (s->sv.streak <= 1)
+		log_info("registering %s with %s as %s", source, s->cfg.update_url, s->cfg.user);
+	else
+		log_debug("registering %s with %s as %s (attempt %ld)", source, s->cfg.update_url,
+			  s->cfg.user, s->sv.failures + 1);
+}
+
+/* One log line per change of failure class, not one per attempt: days of
+ * outage must not flood syslog.  The status has every attempt. */
+static void registration_failed(struct supervisor *s, enum fail_class fail, const char *what,
+				const char *detail)
+{
+	char source[INET6_ADDRSTRLEN];
+	msec_t delay;
+
+	inet_ntop(AF_INET6, &s->sv.target, source, sizeof(source));
+	snprintf(s->st.last_result, sizeof(s->st.last_result), "%s", what);
+	delay = decide_registered(&s->sv, &s->pol, clock_ms(), fail, random_u32());
+	if (s->sv.streak == 1)	/* a new class (or the first failure) */
+		logmsg(fail == FAIL_TEMPORARY ? LOG_WARNING : LOG_ERR,
+		       "registration of %s failed (attempt %ld): %s%s%s (%s); next try in %lld.%lld s",
+		       source, s->sv.failures, what, *detail ? " " : "", detail,
+		       fail_class_name(fail), delay / SEC, delay % SEC / 100);
+	s->dirty = true;
 }
 
 static void finish_registration(struct supervisor *s)
 {
-	char source[INET6_ADDRSTRLEN];
-	int status = 0;
-	msec_t delay;
+	char source[INET6_ADDRSTRLEN], *line2, *detail = NULL;
+	int status = 0, code;
 
 	close(s->reg_fd);
 	s->reg_fd = -1;
@@ -332,31 +434,37 @@ static void finish_registration(struct supervisor *s)
 		;
 	s->reg_pid = 0;
 	s->reg_out[s->reg_len] = '\0';
-	s->reg_out[strcspn(s->reg_out, "\r\n")] = '\0';
+	/* Line 1: the result; the last of the others: its log line's detail. */
+	line2 = s->reg_out + strcspn(s->reg_out, "\r\n");
+	if (*line2) {
+		*line2++ = '\0';
+		line2[strcspn(line2, "\r\n")] = '\0';
+	}
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	if (!s->reg_out[0])
-		snprintf(s->reg_out, sizeof(s->reg_out), "no answer (exit status %d)",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	snprintf(s->st.last_result, sizeof(s->st.last_result), "%s", s->reg_out);
-	inet_ntop(AF_INET6, &s->reg_source, source, sizeof(source));
+		snprintf(s->reg_out, sizeof(s->reg_out), "no answer (exit status %d)", code);
+	/* Its log line is "...: <result line><detail>": keep the detail. */
+	if (*line2 && s->reg_out[0])
+		detail = strstr(line2, s->reg_out);
+	if (detail) {
+		detail += strlen(s->reg_out);
+		detail += strspn(detail, " ");
+	}
+	inet_ntop(AF_INET6, &s->sv.target, source, sizeof(source));
 
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		snprintf(s->st.registration, sizeof(s->st.registration), "ok");
+	if (WIFEXITED(status) && code == REGISTER_OK) {
+		snprintf(s->st.last_result, sizeof(s->st.last_result), "%s", s->reg_out);
+		decide_registered(&s->sv, &s->pol, clock_ms(), FAIL_NONE, 0);
 		snprintf(s->st.registered_address, sizeof(s->st.registered_address), "%s", source);
 		s->st.last_success = wall();
-		s->st.failures = 0;
-		s->st.next_retry = 0;
-		s->next_attempt = 0;
 		log_info("registered %s: %s", source, s->reg_out);
-	} else {
-		s->st.failures++;
-		delay = retry_delay(s->st.failures);
-		s->next_attempt = now() + delay;
-		s->st.next_retry = wall() + (long)(delay / SEC);
-		snprintf(s->st.registration, sizeof(s->st.registration), "failed");
-		log_warn("registration of %s failed (attempt %ld): %s; next try in %lld.%lld s",
-			 source, s->st.failures, s->reg_out, delay / SEC, delay % SEC / 100);
+		s->dirty = true;
+		return;
 	}
-	s->dirty = true;
+	registration_failed(s, WIFEXITED(status) ? fail_class_of_exit(code) : FAIL_TEMPORARY,
+			    s->reg_out, detail ? detail : "");
+	if (!strncmp(s->reg_out, "cannot resolve ", 15))
+		want_dns(s);
 }
 
 static void read_registration(struct supervisor *s)
@@ -377,39 +485,71 @@ static void stop_registration(struct supervisor *s)
 {
 	if (!s->reg_pid)
 		return;
+	/* It starts with every signal at its default (spawn_clean). */
 	kill(s->reg_pid, SIGTERM);
 	close(s->reg_fd);
 	s->reg_fd = -1;
 	waitpid(s->reg_pid, NULL, 0);
 	s->reg_pid = 0;
+	if (s->sv.reg == REG_RUNNING)
+		s->sv.reg = REG_IDLE;
 }
 
-/* --- convergence ----------------------------------------------------------- */
+/* --- the kernel: facts in, actions out -------------------------------------- */
 
-static int resolve_remote(struct supervisor *s)
+static void resolve_remote(struct supervisor *s)
 {
 	struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_DGRAM };
-	struct addrinfo *res;
+	struct addrinfo *res, *ai;
+	char addr[INET6_ADDRSTRLEN] = "", was[INET6_ADDRSTRLEN];
+	const struct in6_addr *pick = NULL;
+	bool had = s->have_remote;
 	int ret;
 
-	if (!s->cfg.remote_is_name) {
-		s->remote = s->cfg.remote;
-		s->have_remote = true;
-		return 0;
-	}
-	if (s->have_remote || now() < s->resolve_after)
-		return s->have_remote ? 0 : -EAGAIN;
+	s->sv.resolve_at = clock_ms() + RESOLVE_RETRY * SEC;
 	ret = getaddrinfo(s->cfg.remote_name, NULL, &hints, &res);
 	if (ret) {
-		s->resolve_after = now() + RETRY_FIRST * SEC;
-		set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
-			    s->cfg.remote_name, gai_strerror(ret));
-		return -EAGAIN;
+		/* A known AFTR stays in use while DNS is away. */
+		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
+		if (!had) {
+			set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
+				    s->cfg.remote_name, gai_strerror(ret));
+			want_dns(s);
+		}
+		return;
 	}
-	s->remote = ((struct sockaddr_in6 *)(void *)res->ai_addr)->sin6_addr;
-	s->have_remote = true;
+	/* The first answer that could be an AFTR at all (the checks a
+	 * literal tunnel-remote gets); but the one in use while it is still
+	 * among the answers: several AAAA must not make the tunnel hop. */
+	for (ai = res; ai; ai = ai->ai_next) {
+		const struct in6_addr *a = &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr;
+
+		inet_ntop(AF_INET6, a, addr, sizeof(addr));
+		if (!wan_remote_usable(a))
+			continue;
+		if (!pick)
+			pick = a;
+		if (had && !memcmp(a, &s->remote, sizeof(*a))) {
+			pick = a;
+			break;
+		}
+	}
+	if (pick) {
+		s->sv.reresolve_at = clock_ms() + RERESOLVE * SEC;
+		if (had && memcmp(pick, &s->remote, sizeof(*pick))) {
+			inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
+			inet_ntop(AF_INET6, pick, addr, sizeof(addr));
+			log_info("tunnel-remote %s now is %s (was %s)", s->cfg.remote_name, addr, was);
+		}
+		s->remote = *pick;
+		s->have_remote = true;
+		s->dirty = true;
+	} else {
+		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
+		set_message(s, LOG_ERR, "tunnel-remote %s resolves to %s: not a global IPv6 address; "
+			    "retrying", s->cfg.remote_name, addr);
+	}
 	freeaddrinfo(res);
-	return 0;
 }
 
 /* Finds the address the tunnel and the registration leave from. */
@@ -425,6 +565,37 @@ static enum addr_pick find_local(struct supervisor *s)
 		return addr6_usable(list, n, &s->cfg.local) ? PICK_OK : PICK_NONE;
 	}
 	return addr6_pick_local(list, n, s->cfg.has_iid ? &s->cfg.iid : NULL, &s->local);
+}
+
+/* Reads the kernel and the clock. */
+static void read_facts(struct supervisor *s, struct facts *f)
+{
+	const struct transix_config *c = &s->cfg;
+	struct link_info wan;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->now = clock_ms();
+	f->random = random_u32();
+	f->remote_is_name = c->remote_is_name;
+	s->have_local = false;
+	if (link_get(&s->rq, c->ifname, 0, &wan) < 0) {
+		s->wan_ifindex = 0;
+		return;
+	}
+	f->wan = true;
+	s->wan_ifindex = wan.ifindex;
+	/* A WAN device made anew (a VLAN re-created) has lost its token. */
+	if (c->has_iid && (ret = wan_token_ensure(&s->rq, wan.ifindex, &c->iid)) < 0)
+		log_warn("cannot set the token of %s: %s", c->ifname, nl_strerror(&s->rq, ret));
+	s->pick = find_local(s);
+	s->have_local = f->local = s->pick == PICK_OK;
+	f->local_addr = s->local;
+	if (!c->remote_is_name) {
+		s->remote = c->remote;
+		s->have_remote = true;
+	}
+	f->remote = s->have_remote;
 }
 
 /* Makes the tunnel, its address and route what the stanza says. */
@@ -480,6 +651,18 @@ static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
 			 nl_strerror(&s->rq, ret));
 		return ret;
 	}
+	if (c->default_route && !s->st.default_before[0]) {
+		struct defroute4 r;
+
+		/* Remembered before it is replaced, in the state file: ifdown
+		 * puts it back even after a crash of ours. */
+		if (defroute4_find_other(&s->rq, li.ifindex, &r) == 1 &&
+		    defroute4_format(&r, s->st.default_before, sizeof(s->st.default_before)) == 0) {
+			save_state(s);
+			log_info("the IPv4 default route %s is replaced by %s until ifdown",
+				 s->st.default_before, c->tunnel_name);
+		}
+	}
 	if (c->default_route && (ret = route4_default_ensure(&s->rq, li.ifindex)) < 0) {
 		snprintf(err, errlen, "cannot add the default route via %s: %s", c->tunnel_name,
 			 nl_strerror(&s->rq, ret));
@@ -488,130 +671,136 @@ static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* all: ifdown (the tunnel is ours by name and kind); otherwise only what
- * this process created (a failed ifup). */
-static void teardown(struct supervisor *s, bool all)
+/* Puts back the default route the tunnel took over (text from the state). */
+static void restore_default_route(struct nl *nl, const char *text)
 {
-	struct link_info li;
-
-	stop_registration(s);
-	/* Deleting the tunnel takes its address and route with it. */
-	if (s->cfg.has_tunnel && (all || s->tunnel_created) &&
-	    link_get(&s->rq, s->cfg.tunnel_name, 0, &li) == 0 && !strcmp(li.kind, "ip6tnl")) {
-		int ret = link_delete(&s->rq, li.ifindex);
-
-		if (ret < 0 && ret != -ENODEV)
-			log_err("cannot delete tunnel %s: %s", s->cfg.tunnel_name,
-				nl_strerror(&s->rq, ret));
-		else
-			log_info("deleted tunnel %s", s->cfg.tunnel_name);
-	}
-}
-
-/* Returns -1 on a fatal error before readiness (the hook fails ifup). */
-static int converge(struct supervisor *s)
-{
-	const struct transix_config *c = &s->cfg;
-	struct link_info wan;
-	char err[256];
-	char local[INET6_ADDRSTRLEN];
-	enum addr_pick pick;
+	struct defroute4 r;
 	int ret;
 
-	s->dirty = false;
-	s->tunnel_ok = false;
-	if (link_get(&s->rq, c->ifname, 0, &wan) < 0) {
-		s->wan_ifindex = 0;
+	if (!*text)
+		return;
+	if (defroute4_parse(text, &r) < 0) {
+		log_warn("cannot put back the IPv4 default route \"%s\": not understood", text);
+		return;
+	}
+	ret = defroute4_restore(nl, &r);
+	if (ret < 0)
+		log_warn("cannot put back the IPv4 default route %s: %s", text, nl_strerror(nl, ret));
+	else
+		log_info("put back the IPv4 default route %s", text);
+}
+
+/* The tunnel has just come up (or back): the place for what must follow
+ * it (firewall rules, ...). */
+static void tunnel_is_up(struct supervisor *s)
+{
+	(void)s;
+}
+
+/* all: ifdown (the tunnel is ours by name and kind); otherwise only what
+ * this process created (a failed ifup).  The place for what must go with
+ * the tunnel. */
+static void teardown(struct supervisor *s, bool all)
+{
+	int ret;
+
+	stop_registration(s);
+	stop_dhcp(s);
+	if (!s->cfg.has_tunnel || !(all || s->tunnel_created))
+		return;
+	ret = wan_tunnel_remove(&s->rq, s->cfg.tunnel_name);
+	if (ret < 0)
+		log_err("cannot delete tunnel %s: %s", s->cfg.tunnel_name, nl_strerror(&s->rq, ret));
+	else if (ret > 0)
+		log_info("deleted tunnel %s", s->cfg.tunnel_name);
+	restore_default_route(&s->rq, s->st.default_before);
+	s->st.default_before[0] = '\0';
+}
+
+/* What to tell the hook, the status and (once) syslog about where we are. */
+static void report(struct supervisor *s)
+{
+	const struct transix_config *c = &s->cfg;
+	char want[INET6_ADDRSTRLEN] = "a stable SLAAC address", local[INET6_ADDRSTRLEN];
+
+	switch (c->has_tunnel ? s->sv.tunnel : s->have_local ? TUNNEL_UP :
+		s->wan_ifindex ? TUNNEL_WAIT_ADDRESS : TUNNEL_WAIT_WAN) {
+	case TUNNEL_WAIT_WAN:
 		set_message(s, LOG_WARNING, "waiting for device %s to exist", c->ifname);
-		snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "waiting");
-		return 0;
-	}
-	s->wan_ifindex = wan.ifindex;
-
-	/* A WAN device made anew (a VLAN re-created) has lost its token. */
-	if (c->has_iid) {
-		struct in6_addr token;
-
-		if (token_get(&s->rq, wan.ifindex, &token) == 0 &&
-		    memcmp(&token, &c->iid, sizeof(token)) &&
-		    (ret = token_set(&s->rq, wan.ifindex, &c->iid)) < 0)
-			log_warn("cannot set the token of %s: %s", c->ifname,
-				 nl_strerror(&s->rq, ret));
-	}
-
-	pick = find_local(s);
-	s->have_local = pick == PICK_OK;
-	if (pick != PICK_OK) {
-		char want[INET6_ADDRSTRLEN] = "a stable SLAAC address";
-
+		return;
+	case TUNNEL_WAIT_ADDRESS:
 		if (c->has_local)
 			inet_ntop(AF_INET6, &c->local, want, sizeof(want));
 		else if (c->has_iid)
 			inet_ntop(AF_INET6, &c->iid, want, sizeof(want));
 		set_message(s, LOG_INFO, "waiting for %s on %s%s", want, c->ifname,
-			    pick == PICK_TENTATIVE ? " (duplicate address detection)" : "");
-		snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "waiting");
-		return 0;
+			    s->pick == PICK_TENTATIVE ? " (duplicate address detection)" : "");
+		return;
+	case TUNNEL_WAIT_REMOTE:
+	case TUNNEL_ERROR:
+		return;		/* said where it happened */
+	default:
+		break;
 	}
 	inet_ntop(AF_INET6, &s->local, local, sizeof(local));
+	if (!c->has_registration || s->sv.reg == REG_OK) {
+		if (c->has_tunnel)
+			set_message(s, LOG_INFO, "%s up: %s from %s to %s", c->tunnel_name,
+				    s->st.address, local, s->st.remote_address);
+		else
+			set_message(s, LOG_INFO, "%s registered", local);
+		notify(s, NOTIFY_READY, s->st.message);
+	} else if (s->sv.reg == REG_RUNNING || s->sv.reg == REG_IDLE) {
+		set_message(s, QUIET, "registering %s", local);
+	} else {
+		set_message(s, QUIET, "registration of %s failed: %s (%s); retrying", local,
+			    s->st.last_result, fail_class_name(s->sv.fail));
+	}
+}
 
-	if (c->has_tunnel) {
-		if (resolve_remote(s) < 0) {
-			snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "waiting");
-			return 0;
-		}
-		if (now() < s->kernel_retry_after)
-			return 0;
-		ret = ensure_tunnel(s, err, sizeof(err));
-		if (ret < 0) {
-			snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "error");
+/* One pass: facts -> decide() -> actions.  Returns -1 on a fatal error
+ * before readiness (the hook fails ifup). */
+static int pass(struct supervisor *s)
+{
+	struct facts f;
+	struct decision d;
+	char err[256];
+
+	s->dirty = false;
+	read_facts(s, &f);
+	d = decide(&f, &s->sv, &s->pol);
+	if (d.actions & ACT_RESOLVE)
+		resolve_remote(s);	/* success: dirty, the next pass goes on */
+	if (d.actions & ACT_ENSURE_TUNNEL) {
+		enum tunnel_state before = s->sv.tunnel;
+
+		if (ensure_tunnel(s, err, sizeof(err)) < 0) {
+			s->sv.tunnel = TUNNEL_ERROR;
+			s->sv.kernel_retry_at = clock_ms() + KERNEL_RETRY * SEC;
 			snprintf(s->st.message, sizeof(s->st.message), "%s", err);
 			if (hook_waiting(s)) {
 				log_err("%s", err);
-				notify(s, "error", err);
+				notify(s, NOTIFY_ERROR, err);
 				return -1;
 			}
 			if (strcmp(s->last_logged, err)) {
 				log_err("%s; retrying in %d s", err, KERNEL_RETRY);
 				snprintf(s->last_logged, sizeof(s->last_logged), "%s", err);
 			}
-			s->kernel_retry_after = now() + KERNEL_RETRY * SEC;
-			return 0;
-		}
-		s->tunnel_ok = true;
-		snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "up");
-	}
-
-	if (c->has_registration && !s->reg_pid) {
-		bool stale = c->reregister && s->st.last_success &&
-			     wall() >= s->st.last_success + (long)c->reregister;
-
-		if (!registration_current(s) || stale) {
-			/* A new address (a prefix change) is registered at once;
-			 * the backoff is for retries of one address. */
-			if (memcmp(&s->reg_target, &s->local, sizeof(s->local))) {
-				s->reg_target = s->local;
-				s->st.failures = 0;
-				s->next_attempt = 0;
-			}
-			if (now() >= s->next_attempt)
-				start_registration(s);
+			d.actions &= ~(unsigned int)ACT_REGISTER;
+			if (!d.deadline || s->sv.kernel_retry_at < d.deadline)
+				d.deadline = s->sv.kernel_retry_at;
+		} else {
+			s->sv.tunnel = TUNNEL_UP;
+			if (before != TUNNEL_UP)
+				tunnel_is_up(s);
 		}
 	}
-
-	if (!c->has_registration || registration_current(s)) {
-		if (c->has_tunnel)
-			set_message(s, LOG_INFO, "%s up: %s from %s to %s", c->tunnel_name,
-				    s->st.address, local, s->st.remote_address);
-		else
-			set_message(s, LOG_INFO, "%s registered", local);
-		notify(s, "ready", s->st.message);
-	} else if (s->reg_pid) {
-		set_message(s, QUIET, "registering %s", local);
-	} else {
-		set_message(s, QUIET, "registration of %s failed: %s; retrying", local,
-			    s->st.last_result);
-	}
+	if (d.actions & ACT_REGISTER)
+		start_registration(s);
+	s->deadline = d.deadline;
+	report(s);
+	save_state(s);
 	return 0;
 }
 
@@ -621,151 +810,231 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct supervisor *s = data;
 
-	/* Address lifetimes are refreshed by every RA; that is an event we
-	 * must look at (a prefix may have been deprecated), but only ours. */
-	switch (nlh->nlmsg_type) {
-	case RTM_NEWADDR:
-	case RTM_DELADDR: {
-		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-
-		if (ifa->ifa_index == s->wan_ifindex || ifa->ifa_index == s->tunnel_ifindex)
-			s->dirty = true;
-		break;
-	}
-	case RTM_NEWROUTE:
-	case RTM_DELROUTE: {
-		const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-
-		if (rtm->rtm_family == AF_INET && rtm->rtm_dst_len == 0)
-			s->dirty = true;
-		break;
-	}
-	default:
-		s->dirty = true;	/* links: cheap to re-check, rare */
-	}
+	if (wan_event_matters(nlh, s->wan_ifindex, s->tunnel_ifindex))
+		s->dirty = true;
 	return MNL_CB_OK;
 }
 
-static int poll_timeout(const struct supervisor *s)
+/* A new password file (written in place or renamed over) is a reason to
+ * try again at once, whatever the policy said: the administrator fixed it. */
+static void watch_secret(struct supervisor *s)
 {
-	msec_t t = now(), next = 0;
+	char dir[sizeof(s->cfg.password_file)], *slash;
 
-	if (s->cfg.has_registration && !s->reg_pid && s->have_local &&
-	    !registration_current(s) && s->next_attempt)
-		next = s->next_attempt;
-	if (s->cfg.remote_is_name && !s->have_remote && (!next || s->resolve_after < next))
-		next = s->resolve_after;
-	if (s->kernel_retry_after > t && (!next || s->kernel_retry_after < next))
-		next = s->kernel_retry_after;
-	if (s->cfg.reregister && s->st.last_success && !s->reg_pid) {
-		msec_t due = t + (s->st.last_success + (long)s->cfg.reregister - wall()) * SEC;
-
-		if (!next || due < next)
-			next = due;
+	s->secret_fd = -1;
+	if (!s->cfg.has_registration || !s->cfg.password_file[0])
+		return;
+	snprintf(dir, sizeof(dir), "%s", s->cfg.password_file);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	s->secret_name = s->cfg.password_file + (slash - dir) + 1;
+	s->secret_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (s->secret_fd >= 0 &&
+	    inotify_add_watch(s->secret_fd, *dir ? dir : "/",
+			      IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB) < 0) {
+		log_warn("cannot watch %s for changes: %s", *dir ? dir : "/", strerror(errno));
+		close(s->secret_fd);
+		s->secret_fd = -1;
 	}
-	if (!next)
-		return -1;		/* idle: sleep until the kernel tells us */
-	if (next <= t)
-		return 0;
-	return next - t > INT_MAX ? INT_MAX : (int)(next - t);
 }
+
+static void secret_changed(struct supervisor *s)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool ours = false;
+	ssize_t n;
+
+	while ((n = read(s->secret_fd, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)(void *)p;
+
+			if (ev->len && !strcmp(ev->name, s->secret_name))
+				ours = true;
+			p += sizeof(*ev) + ev->len;
+		}
+	if (ours && s->sv.reg == REG_FAILED) {
+		log_info("%s changed: registering again now", s->cfg.password_file);
+		s->sv.next_attempt = 0;
+		s->dirty = true;
+	}
+}
+
+/* Returns 0 when stopped by a signal. */
+static int handle_signal(struct supervisor *s)
+{
+	struct signalfd_siginfo si;
+
+	if (read(s->sigfd, &si, sizeof(si)) != sizeof(si))
+		return 1;
+	switch (si.ssi_signo) {
+	case SIGHUP:
+		/* Everything now, a refused registration too. */
+		s->dirty = true;
+		s->sv.next_attempt = 0;
+		s->sv.resolve_at = 0;
+		s->sv.kernel_retry_at = 0;
+		if (s->sv.reresolve_at)
+			s->sv.reresolve_at = 1;
+		return 1;
+	case SIGUSR1:
+		stop_registration(s);
+		log_info("replaced; leaving the tunnel as it is");
+		return 0;
+	default:
+		log_info("stopping");
+		teardown(s, true);
+		state_remove(s->cfg.ifname);
+		return 0;
+	}
+}
+
+/* Everything that wakes us; an absent one has fd -1 (poll ignores it). */
+enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_COUNT };
 
 static int run(struct supervisor *s)
 {
 	for (;;) {
+		struct pollfd pfd[PFD_COUNT];
+		msec_t t = clock_ms();
+		int timeout = -1;	/* idle: sleep until something happens */
 		int ret;
 
-		if (s->dirty || poll_timeout(s) == 0) {
-			if (converge(s) < 0)
+		if (s->dirty || (s->deadline && t >= s->deadline)) {
+			if (pass(s) < 0)
 				return -1;
-			save_state(s);
+			t = clock_ms();
 		}
-		/* After converge(): it may just have started a registration,
+		/* decide() names only deadlines it will act on, and only future
+		 * ones: a due deadline cannot survive a pass. */
+		if (s->dirty)
+			timeout = 0;
+		else if (s->deadline)
+			timeout = s->deadline <= t ? 0 :
+				  s->deadline - t > INT_MAX ? INT_MAX : (int)(s->deadline - t);
+		/* After pass(): it may just have started a registration,
 		 * whose answer must wake us however quiet the network is. */
-		struct pollfd pfd[3] = {
-			{ .fd = nl_fd(&s->mon), .events = POLLIN },
-			{ .fd = s->sigfd, .events = POLLIN },
-			{ .fd = s->reg_fd, .events = POLLIN },
-		};
+		pfd[PFD_NETLINK] = (struct pollfd){ .fd = nl_fd(&s->mon), .events = POLLIN };
+		pfd[PFD_SIGNAL] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
+		pfd[PFD_SECRET] = (struct pollfd){ .fd = s->secret_fd, .events = POLLIN };
+		pfd[PFD_REGISTER] = (struct pollfd){ .fd = s->reg_fd, .events = POLLIN };
+		pfd[PFD_DHCP] = (struct pollfd){ .fd = s->dhcp_fd, .events = POLLIN };
 
-		ret = poll(pfd, s->reg_fd >= 0 ? 3 : 2, poll_timeout(s));
+		ret = poll(pfd, PFD_COUNT, timeout);
 		if (ret < 0 && errno != EINTR)
 			return -1;
-		if (ret == 0)
-			s->dirty = true;
-		if (pfd[0].revents) {
+		if (ret <= 0)
+			continue;
+		if (pfd[PFD_NETLINK].revents) {
 			ret = nl_read_events(&s->mon, event_cb, s);
 			/* The kernel dropped events: resync by a full look. */
 			if (ret == -ENOBUFS)
 				s->dirty = true;
 		}
-		if (s->reg_fd >= 0 && pfd[2].revents)
+		if (pfd[PFD_REGISTER].revents && s->reg_fd >= 0)
 			read_registration(s);
-		if (pfd[1].revents) {
-			struct signalfd_siginfo si;
-
-			if (read(s->sigfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			switch (si.ssi_signo) {
-			case SIGHUP:
-				s->dirty = true;
-				s->next_attempt = 0;
-				break;
-			case SIGUSR1:
-				stop_registration(s);
-				log_info("replaced; leaving the tunnel as it is");
-				return 0;
-			default:
-				log_info("stopping");
-				teardown(s, true);
-				state_remove(s->cfg.ifname);
-				return 0;
-			}
-		}
+		if (pfd[PFD_SECRET].revents)
+			secret_changed(s);
+		if (pfd[PFD_DHCP].revents && s->dhcp_fd >= 0)
+			dhcp_done(s);
+		if (pfd[PFD_SIGNAL].revents && handle_signal(s) == 0)
+			return 0;
 	}
 }
 
-static int setup(struct supervisor *s)
+/* The previous supervisor's word, so that "ifup" on a working interface
+ * (or after a crash) does not register again. */
+static void adopt_state(struct supervisor *s)
 {
-	char err[400];
-	char **names = config_env_option_names(environ);
-	sigset_t mask;
-	const char *fd;
-	int ret;
+	struct in6_addr addr;
 
-	ret = config_parse(&s->cfg, getenv("IFACE") ? getenv("IFACE") : "", config_env_lookup,
-			   NULL, (const char *const *)names, err, sizeof(err));
-	config_free_names(names);
-	if (ret <= 0) {
-		log_err("%s", ret < 0 ? err : "nothing to supervise");
-		return -1;
-	}
-	log_set_ident(s->cfg.ifname);
-	/* ifupdown's inet6 method ran after pre-up and may have turned RAs
-	 * down again (accept_ra 1 on a forwarding router). */
-	if ((s->cfg.has_iid || !s->cfg.has_local) && (ret = slaac_enable(s->cfg.ifname)) > 0)
-		log_info("enabled SLAAC on %s (accept_ra/autoconf)", s->cfg.ifname);
-	if (s->cfg.has_inline_password &&
-	    secret_take_from_env(s->password, sizeof(s->password)) < 0) {
-		log_err("transix-password: unusable");
-		return -1;
-	}
-
-	fd = getenv("TRANSIX_NOTIFY_FD");
-	s->notify_fd = fd ? atoi(fd) : -1;
-	if (s->notify_fd >= 0 && fcntl(s->notify_fd, F_SETFD, FD_CLOEXEC) < 0)
-		s->notify_fd = -1;
-	s->reg_fd = -1;
-	s->dirty = true;
-
-	/* What the previous supervisor knew, so that "ifup" on a working
-	 * interface does not register again. */
 	if (state_read(s->cfg.ifname, &s->st) < 0)
 		memset(&s->st, 0, sizeof(s->st));
 	s->st.next_retry = 0;
 	s->st.message[0] = '\0';
-	if (!s->st.registration[0] || !strcmp(s->st.registration, "pending"))
-		snprintf(s->st.registration, sizeof(s->st.registration), "pending");
+	if (s->cfg.has_registration && !strcmp(s->st.registration, "ok") &&
+	    inet_pton(AF_INET6, s->st.registered_address, &addr) == 1) {
+		long age = wall() - s->st.last_success;
+
+		s->sv.reg = REG_OK;
+		s->sv.registered = s->sv.target = addr;
+		s->sv.have_registered = s->sv.have_target = true;
+		/* On our clock, for the re-registration interval. */
+		s->sv.last_success = clock_ms() - (age > 0 ? age : 0) * SEC;
+	}
+	s->st.failures = 0;
+}
+
+/* A daemon's start: cwd "/", and no fd but 0-2 and the notification pipe
+ * whatever the caller left open (a leaked fd once reached both programs). */
+static void hygiene(struct supervisor *s)
+{
+	const char *fd = getenv(NOTIFY_FD_ENV);
+	char *end;
+	long n;
+
+	if (chdir("/") < 0)
+		log_warn("cannot change directory to /: %s", strerror(errno));
+	s->notify_fd = -1;
+	if (fd && *fd) {
+		errno = 0;
+		n = strtol(fd, &end, 10);
+		if (!errno && !*end && n > 2 && n < 1024 && fcntl((int)n, F_SETFD, FD_CLOEXEC) == 0)
+			s->notify_fd = (int)n;
+	}
+	unsetenv(NOTIFY_FD_ENV);
+	if (s->notify_fd > 3)
+		syscall(SYS_close_range, 3u, (unsigned int)s->notify_fd - 1, 0u);
+	syscall(SYS_close_range, (unsigned int)(s->notify_fd > 2 ? s->notify_fd + 1 : 3), ~0u, 0u);
+}
+
+/* Returns 0, or -1 with the reason in err (for the hook and syslog). */
+static int setup(struct supervisor *s, char *err, size_t errlen)
+{
+	char **names = config_env_option_names(environ);
+	char path[256];
+	sigset_t mask;
+	int ret;
+
+	ret = config_parse(&s->cfg, getenv("IFACE") ? getenv("IFACE") : "", config_env_lookup,
+			   NULL, (const char *const *)names, err, errlen);
+	config_free_names(names);
+	if (ret <= 0) {
+		if (ret == 0)
+			snprintf(err, errlen, "nothing to supervise");
+		return -1;
+	}
+	log_set_ident(s->cfg.ifname);
+	s->pol = (struct policy){
+		.tunnel = s->cfg.has_tunnel, .registration = s->cfg.has_registration,
+		.reregister = (msec_t)s->cfg.reregister * SEC, .refused_retry = RETRY_REFUSED * SEC,
+	};
+	s->sv.tunnel = s->cfg.has_tunnel ? TUNNEL_WAIT_WAN : TUNNEL_DISABLED;
+	s->sv.reg = s->cfg.has_registration ? REG_IDLE : REG_DISABLED;
+
+	/* ifupdown's inet6 method ran after pre-up and may have turned RAs
+	 * down again (accept_ra 1 on a forwarding router). */
+	if ((s->cfg.has_iid || !s->cfg.has_local) && (ret = slaac_enable(s->cfg.ifname)) > 0)
+		log_info("enabled SLAAC on %s (accept_ra/autoconf)", s->cfg.ifname);
+	if (s->cfg.has_inline_password) {
+		/* Kept out of core dumps, and /proc/PID/{mem,environ} root's. */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		s->password = mmap(NULL, MAX_PASSWORD + 1, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (s->password == MAP_FAILED) {
+			s->password = NULL;
+			snprintf(err, errlen, "cannot allocate: %s", strerror(errno));
+			return -1;
+		}
+		madvise(s->password, MAX_PASSWORD + 1, MADV_DONTDUMP);
+		if (secret_take_from_env(s->password, MAX_PASSWORD + 1) < 0) {
+			snprintf(err, errlen, "option transix-password: longer than %d bytes or "
+				 "unusable", MAX_PASSWORD);
+			return -1;
+		}
+	}
+	adopt_state(s);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -775,32 +1044,47 @@ static int setup(struct supervisor *s)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	s->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (s->sigfd < 0)
+	if (s->sigfd < 0) {
+		snprintf(err, errlen, "signalfd: %s", strerror(errno));
 		return -1;
-
+	}
 	if ((ret = nl_open(&s->rq, 0)) < 0 ||
 	    (ret = nl_open(&s->mon, RTMGRP_LINK | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_IFADDR |
 				    RTMGRP_IPV4_ROUTE)) < 0) {
-		log_err("cannot open rtnetlink: %s", strerror(-ret));
+		snprintf(err, errlen, "cannot open rtnetlink: %s", strerror(-ret));
 		return -1;
 	}
-	if ((ret = pidfile_write(s->cfg.ifname)) < 0) {
-		log_err("cannot write pid file under %s: %s", STATE_DIR, strerror(-ret));
+	mkdir(STATE_DIR, 0755);
+	ret = state_path(path, sizeof(path), s->cfg.ifname, "pid");
+	if (ret == 0)
+		ret = s->pid_fd = pidlock_take(path);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot lock the pid file under %s: %s", STATE_DIR,
+			 ret == -EEXIST ? "another supervisor holds it" : strerror(-ret));
 		return -1;
 	}
+	watch_secret(s);
+	s->dirty = true;
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	static struct supervisor s;
+	static struct supervisor s = {
+		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
+		.dhcp_fd = -1,
+	};
+	char err[400];
 	int ret;
 
 	(void)argc;
 	log_open(argv[0], getenv("IFACE"), isatty(2) ? LOG_TO_STDERR : LOG_TO_SYSLOG);
-	if (setup(&s) < 0) {
-		notify(&s, "error", "transix-supervisor could not start (see syslog)");
-		return 111;
+	/* First, so that even the earliest error reaches the hook. */
+	hygiene(&s);
+	if (setup(&s, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		notify(&s, NOTIFY_ERROR, err);
+		return SUPERVISOR_SYSTEM;
 	}
 	log_info("started");
 	ret = run(&s);
@@ -809,6 +1093,7 @@ int main(int argc, char **argv)
 		teardown(&s, false);
 		state_remove(s.cfg.ifname);
 	}
-	secret_wipe(s.password, sizeof(s.password));
-	return ret < 0 ? 1 : 0;
+	if (s.password)
+		secret_wipe(s.password, MAX_PASSWORD + 1);
+	return ret < 0 ? SUPERVISOR_FAILED : SUPERVISOR_OK;
 }

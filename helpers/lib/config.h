@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "url.h"	/* URL_MAX_LEN */
+
 #define DEFAULT_TUNNEL_MTU	1460
 #define DEFAULT_TUNNEL_WAIT	15	/* seconds ifup waits for IPv4 to work */
 #define DEFAULT_UPDATE_URL	"http://update.transix.jp/request"
@@ -19,7 +21,6 @@
 #define ENCAPLIMIT_NONE		(-1)
 #define MAX_HOSTNAME		253
 #define MAX_USER		128
-#define MAX_URL			1024
 
 struct transix_config {
 	char ifname[IF_NAMESIZE];	/* the WAN: the stanza's interface */
@@ -49,7 +50,7 @@ struct transix_config {
 	char user[MAX_USER + 1];
 	char password_file[4096];
 	bool has_inline_password;	/* the value itself stays in the environment */
-	char update_url[MAX_URL + 1];
+	char update_url[URL_MAX_LEN + 1];
 	unsigned int http_timeout;	/* transix-timeout */
 	unsigned int reregister;	/* transix-reregister-interval, 0 = never */
 };

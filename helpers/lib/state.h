@@ -32,6 +32,8 @@ struct status {
 	char encaplimit[8];
 	char tunnel_state[24];			/* up, waiting, error, disabled */
 	char registration[16];			/* disabled, pending, ok, failed */
+	char failure[16];			/* failed: temporary, refused, local */
+	char default_before[64];		/* the IPv4 default route we took over */
 	char registered_address[INET6_ADDRSTRLEN];
 	long last_attempt;			/* unix time, 0 = never */
 	char last_result[128];			/* the server's answer or the failure */

@@ -16,12 +16,13 @@ The path picks the behaviour: /ok /ok-crlf /ok-bare /lead-space /ng /ng400
 """
 import json
 import os
+import re
 import socket
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlsplit
 
 
 class Server(ThreadingHTTPServer):
@@ -101,6 +102,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(200, b"0123456789" * 20)
             elif p == "/echo":
                 self.reply(200, ("NG " + parts.query).encode())
+            elif p == "/echo-lower":
+                # The same escapes in lower case ("%2b"): still the password.
+                q = re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), parts.query)
+                self.reply(200, ("NG " + q).encode())
+            elif p == "/echo-plus":
+                # Spaces as '+', the way a form encoder writes them.
+                pw = parse_qs(parts.query).get("password", [""])[0]
+                self.reply(200, ("NG " + quote_plus(pw, safe="")).encode())
             elif p == "/echo-decoded":
                 pw = parse_qs(parts.query).get("password", [""])[0]
                 self.reply(200, ("NG wrong password " + pw).encode())

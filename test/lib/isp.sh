@@ -29,6 +29,7 @@
 #   isp_setup [--no-vlan] [--no-ra] [--user U --password-file F] [--fixed-ip A]
 #   isp_teardown
 #   isp_ra_start / isp_ra_stop [--graceful]
+#   isp_carrier_off / isp_carrier_on   the ONU off and on: no carrier
 #   isp_renumber NEW_PREFIX/64
 #   isp_update_script ITEM...      ok | ng | NNN | hang | slow:SECONDS | close
 #   isp_update_requests / isp_update_count
@@ -367,6 +368,21 @@ isp_renumber() {
 	if [[ -s $ISP_RUN/radvd.pid ]]; then
 		kill -HUP "$(<"$ISP_RUN/radvd.pid")"
 	fi
+}
+
+# isp_carrier_off / isp_carrier_on: the ONU switched off and on again: the
+# router's $WAN_PARENT loses its carrier (nothing at all reaches it: no RA,
+# no DHCPv6, no DNS).  The ISP keeps its own address on the NGN link
+# through it (keep_addr_on_down), so that dnsmasq's stateless DHCPv6, whose
+# range is constructed from that address, answers again once it is on.
+isp_carrier_off() {
+	local conf=${ISP_WAN_IF//./\/}
+	ip netns exec "$ISP_NS" sysctl -qw "net.ipv6.conf.$conf.keep_addr_on_down=1"
+	ip -n "$ISP_NS" link set "$ISP_LINK" down
+}
+isp_carrier_on() {
+	ip -n "$ISP_NS" link set "$ISP_LINK" up
+	ip -n "$ISP_NS" addr replace "$ISP_LINK_ADDR/64" dev "$ISP_WAN_IF" nodad
 }
 
 # isp_update_script ITEM...: queue answers of the update server, consumed

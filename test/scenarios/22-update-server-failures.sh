@@ -43,7 +43,9 @@ between_attempts() {
 }
 wait_for 15 between_attempts || fail "no 'next retry' in the status"
 echo "$status"
-assert_eq "$rc" 1 "transix-status exit status while unhealthy"
+# Its own exit status per failure class: 1 temporary (500), 2 refused (NG).
+if [[ $status == *"HTTP 500"* ]]; then want=1; else want=2; fi
+assert_eq "$rc" "$want" "transix-status exit status while unhealthy"
 assert_match "$status" "^$WAN_IF: (down|degraded)"$'\n' "health"
 assert_match "$status" "registration +failed" "registration"
 assert_match "$status" "last attempt +[0-9-]+ [0-9:]+: (HTTP 500|NG)" "last failure"

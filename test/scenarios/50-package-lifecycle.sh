@@ -113,7 +113,7 @@ else
 	# What `make install` put outside /etc (see its install target).
 	rm -rf "$libexec" /usr/share/doc/ifupdown-transix
 	rm -f /usr/sbin/transix-status /usr/share/man/man5/interfaces-transix.5* \
-		/usr/share/man/man8/transix-status.8*
+		/usr/share/man/man8/transix-*.8*
 fi
 
 step "removed: conffiles and password file stay, programs are gone"

@@ -1,0 +1,84 @@
+#!/bin/bash
+# The router boots before the ONU: at ifup there is no carrier (no RA, no
+# DHCPv6, no DNS); then again with carrier but a silent NGN (no RA).  The recommended stanza (inet6 manual, no dhcp: the
+# supervisor owns SLAAC and DNS) succeeds at ifup, and when the access
+# network comes back IPv4 comes up by itself with the default, named update
+# URL: the supervisor asks DHCPv6 for the DNS servers (the RA's O flag) the
+# way ifupdown's dhcp 1 would.  ifdown then leaves nothing running.
+# With USE_IFUPDOWN2=1 (45-boot-before-onu-ifupdown2) the same under
+# ifupdown2.
+# uml-timeout: 240
+set -eu
+source "$TOP/test/lib/isp.sh"
+source "$TOP/test/lib/assert.sh"
+source "$TOP/test/lib/stanza.sh"
+source "$TOP/test/lib/clock.sh"
+
+if [[ ${USE_IFUPDOWN2-} == 1 ]]; then
+	# As 30-ifupdown2 does it.
+	debs=("$TOP"/test/.cache/ifupdown2_*.deb)
+	[[ -e ${debs[0]} ]] || fail "no ifupdown2 package in test/.cache: run 'make deps' as root"
+	dpkg --purge --force-depends ifupdown >/dev/null 2>&1
+	tmp=$(mktemp -d)
+	dpkg-deb -x "${debs[0]}" "$tmp"
+	cp -a "$tmp/usr/share/ifupdown2" /usr/share/
+	cp -a "$tmp/etc/network/ifupdown2" /etc/network/
+	chmod 755 /usr/share/ifupdown2/__main__.py
+	for p in ifup ifdown ifquery ifreload; do ln -sf /usr/share/ifupdown2/ifupdown2 "/usr/sbin/$p"; done
+	mkdir -p /run/network
+fi
+
+isp_setup --no-ra
+stanza_secret >/dev/null
+stanza_write method manual -dhcp tunnel-wait 3
+tun=tx-$WAN_IF
+
+step "the ONU is off: no carrier; ifup succeeds and the supervisor waits"
+isp_carrier_off
+rc=0
+router_exec ifup "$WAN_IF" || rc=$?
+assert_eq "$rc" 0 "ifup exit status"
+wait_for 30 eval "router_exec transix-status $WAN_IF | grep -q 'waiting for'" || fail "not waiting"
+router_exec transix-status "$WAN_IF" || :
+assert_fail grep -q nameserver /etc/resolv.conf
+
+step "the ONU is back (carrier, RA, DHCPv6, DNS): IPv4 by itself, the update URL by name"
+back=$(us)
+isp_carrier_on
+isp_ra_start
+# Generous: only a hang reaches it.
+ipv4_works() { [[ $(router_checkip 2 2>/dev/null) == "$FIXED_IP" ]]; }
+wait_for 180 ipv4_works || fail "IPv4 never came"
+up=$(us)
+echo "measured: access network back -> IPv4 works $(ms $((up - back))) s"
+grep -E 'transix-supervisor|dhclient\[[0-9]+\]: (XMT|RCV)' /var/log/syslog || :
+assert_ok grep -q 'asking for DNS servers by DHCPv6' /var/log/syslog
+assert_match "$(cat /etc/resolv.conf)" "nameserver $DNS6" "resolv.conf (written by dhclient-script)"
+assert_match "$(isp_update_requests)" " $ROUTER_ADDR user=$TRANSIX_USER password=match answer=OK" "registered"
+assert_ok router_exec transix-status "$WAN_IF"
+
+step "ifdown: nothing of ours left running"
+router_exec ifdown "$WAN_IF"
+assert_fail ip -n "$ROUTER_NS" link show "$tun"
+assert_fail pgrep -f 'transix-(supervisor|register)'
+assert_fail pgrep -x dhclient
+
+step "again with carrier but a silent NGN: no RA at ifup, no DNS known"
+isp_ra_stop
+: >/etc/resolv.conf
+rc=0
+router_exec ifup "$WAN_IF" || rc=$?
+assert_eq "$rc" 0 "ifup exit status"
+wait_for 30 eval "router_exec transix-status $WAN_IF | grep -q 'waiting for'" || fail "not waiting"
+back=$(us)
+isp_ra_start
+wait_for 180 ipv4_works || fail "IPv4 never came"
+echo "measured: RA back -> IPv4 works $(ms $(($(us) - back))) s"
+# The ISP still carries the address registered before: IPv4 may work
+# before this supervisor's own registration, which needs the name.
+healthy() { router_exec transix-status "$WAN_IF" >/dev/null; }
+wait_for 180 healthy || fail "not registered: $(router_exec transix-status "$WAN_IF")"
+echo "measured: RA back -> registered by name $(ms $(($(us) - back))) s"
+assert_match "$(cat /etc/resolv.conf)" "nameserver $DNS6" "resolv.conf (written by dhclient-script)"
+router_exec ifdown "$WAN_IF"
+assert_fail pgrep -x dhclient
