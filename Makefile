@@ -30,7 +30,20 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
 CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Ihelpers/lib $(DEPCFLAGS) \
               -DVERSION='"$(VERSION)"' -DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' \
-              -DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(CPPFLAGS) $(CFLAGS)
+              -DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(CPPFLAGS) $(CFLAGS) $(BUILD_EXTRA)
+
+# SAN=1: the programs with ASan+UBSan (runtimes linked statically, so that
+# the report paths of test/uml/san-options.c are found: reports land in
+# /var/log/transix-{asan,ubsan}.PID, where the real-kernel harness looks).
+# COVERAGE=1: with --coverage (make coverage).  A change of flags rebuilds.
+ifeq ($(SAN),1)
+BUILD_EXTRA += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+               -static-libasan -static-libubsan
+EXTRA_OBJS  += test/uml/san-options.o
+endif
+ifeq ($(COVERAGE),1)
+BUILD_EXTRA += --coverage -O0
+endif
 
 LIB_SRCS  := $(sort $(wildcard helpers/lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:.c=.o)
@@ -42,15 +55,18 @@ MAN_SRCS  := $(wildcard man/*.[0-9])
 
 all: $(PROGS) $(HOOKS)
 
-helpers/%.o: helpers/%.c
+helpers/%.o: helpers/%.c helpers/.flags
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+test/uml/san-options.o: test/uml/san-options.c helpers/.flags
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 helpers/transix-register: LDLIBS_EXTRA = $(CURL_LIBS)
-helpers/transix-%: helpers/transix-%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
+helpers/transix-%: helpers/transix-%.o $(LIB) $(EXTRA_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(EXTRA_OBJS) $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
 
 # The hooks are four copies of one tiny template: ifupdown's environment is
 # handed to the C program untouched; no option value is ever parsed by sh.
@@ -206,8 +222,16 @@ lint-deb:
 	rc=$$?; rm -rf $$tmp; exit $$rc
 
 clean:
-	rm -f helpers/*.o helpers/*.d helpers/lib/*.o helpers/lib/*.d $(LIB) $(PROGS) $(HOOKS)
+	rm -f helpers/*.o helpers/*.d helpers/lib/*.o helpers/lib/*.d $(LIB) $(PROGS) $(HOOKS) helpers/.flags
+	rm -f test/uml/san-options.[od] helpers/*.gc?? helpers/lib/*.gc??
 	rm -rf test/unit/build build
+
+# The flags the objects were built with: a different set (SAN=1,
+# COVERAGE=1, other CFLAGS) rebuilds them.
+BUILD_FLAGS := $(CC) $(ALL_CFLAGS) $(LDFLAGS)
+ifneq ($(BUILD_FLAGS),$(file <helpers/.flags))
+$(file >helpers/.flags,$(BUILD_FLAGS))
+endif
 
 .PHONY: all install uninstall check check-unit check-http check-uml demo bench deps deb lint-deb clean \
 	soak ifupdown2-deb check-deb
