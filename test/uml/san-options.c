@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Linked into the four programs by "make SAN=1" (with the sanitizer
+ * Linked into the four programs by "make SAN=1" or SAN=asan (with the sanitizer
  * runtimes linked statically, so that these are found): where ASan and
  * UBSan write their reports.  ifupdown builds the hooks' environment from
  * scratch, so ASAN_OPTIONS cannot reach a program started by ifup; these
