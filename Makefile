@@ -187,7 +187,7 @@ bench: deps
 # missing; as another user, says what to install and fails if anything is.
 DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev \
         user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
-        python3 curl iputils-ping procps psmisc util-linux strace \
+        python3 curl iputils-ping procps psmisc util-linux \
         debhelper devscripts lintian fakeroot
 deps:
 	@missing=$$(for p in $(DEPS); do \

@@ -1,9 +1,8 @@
 #!/bin/bash
 # Idle costs nothing: once up and healthy, with nothing happening on the
-# network (RAs stopped), the supervisor sleeps in poll() with no timeout
-# (no timer armed, so no periodic wakeup, however long one watches: seen
-# with strace, as the kernel restarts the interrupted poll), and wakes when
-# there is something to do (SIGHUP).  Its CPU time and context switches
+# network (RAs stopped), the supervisor sleeps with no timer armed (so no
+# periodic wakeup, however long one watches: seen in the kernel's timer
+# list), and wakes when there is something to do (SIGHUP).  Its CPU time and context switches
 # over 20 s idle are measured by make bench; its memory is reported.
 # uml-timeout: 120
 set -eu
@@ -34,27 +33,41 @@ assert_ok router_exec transix-status "$WAN_IF"
 assert_eq "$(router_checkip)" "$FIXED_IP" "checkip"
 pid=$(<"/run/ifupdown-transix/$WAN_IF.pid")
 
-step "RAs stop; the supervisor sleeps in poll() without a timeout"
+step "RAs stop; the supervisor sleeps with no timer armed"
 isp_ra_stop
-# strace attaching interrupts the sleeping poll(); the kernel restarts a
-# poll without timeout as the same call, "poll([...], N, -1", and one with
-# a timeout as "restart_syscall(<... resuming interrupted poll ...>)".
-asleep_forever() {
-	local out
-	[[ $(cut -d' ' -f3 "/proc/$pid/stat") == S ]] || return 1
-	: >/tmp/strace.out
-	strace -q -p "$pid" -e trace=poll,ppoll,restart_syscall -o /tmp/strace.out &
-	local tracer=$!
-	wait_for 60 grep -q -e 'poll(' -e restart_syscall /tmp/strace.out || :
-	kill "$tracer" 2>/dev/null
-	wait "$tracer" 2>/dev/null || :
-	out=$(</tmp/strace.out)
-	echo "strace: $out"
-	# Only a sleep with nothing else in flight counts (a wakeup just then
-	# shows as a finished call: look again).
-	[[ $out =~ ^(poll\(\[.*\],\ [0-9]+,\ -1|ppoll\(\[.*\],\ [0-9]+,\ NULL) && $out != *") = "* ]]
+# The kernel's sleep timers (/proc/timer_list: "hrtimer_wakeup" timers,
+# each with its absolute expiry): one belonging to a process vanishes while
+# the process is stopped (SIGSTOP interrupts its poll or nanosleep) and
+# comes back with the same expiry when it continues (the kernel restarts the
+# call with the old end time).  Timers of other processes do not do that.
+hr_timers() {
+	# (The hard expiry only: the timer's own address changes with the
+	# restart, and its soft expiry becomes the hard one.)
+	awk '/, hrtimer_wakeup,/ {p = 1} /# expires at/ && p {sub(/.*-/, "", $4); print $4; p = 0}' /proc/timer_list | sort
 }
-wait_for 120 asleep_forever || fail "the supervisor does not sleep in poll() without a timeout: $(</tmp/strace.out)"
+state_is() { [[ $(cut -d' ' -f3 "/proc/$1/stat") == "$2" ]]; }
+# timers_of PID: the sleep timers of PID, one a line (none: empty)
+timers_of() {
+	local a b c
+	wait_for 60 state_is "$1" S || fail "process $1 does not go to sleep"
+	a=$(hr_timers)
+	kill -STOP "$1"
+	wait_for 60 state_is "$1" T || fail "process $1 does not stop"
+	b=$(hr_timers)
+	kill -CONT "$1"
+	wait_for 60 state_is "$1" S || fail "process $1 does not sleep again"
+	c=$(hr_timers)
+	comm -12 <(echo "$a") <(echo "$c") | comm -23 - <(echo "$b")
+}
+# The detector detects: a process asleep with a timeout has one.
+sleep 600 &
+sleeper=$!
+t=$(timers_of "$sleeper")
+kill "$sleeper"
+echo "the timer of a sleep 600: $t"
+[[ -n $t ]] || fail "no timer found for a sleeping 'sleep 600': the detector is blind"
+t=$(timers_of "$pid")
+[[ -z $t ]] || fail "the supervisor sleeps with a timer armed: $t"
 read -r cpu0 v0 nv0 <<<"$(usage "$pid")"
 rss=$(grep -E '^VmRSS:' "/proc/$pid/status" | tr -s ' \t' ' ')
 echo "measured: state $(cut -d' ' -f3 "/proc/$pid/stat"), wchan $(cat "/proc/$pid/wchan" 2>/dev/null);" \
