@@ -162,7 +162,8 @@ soak: deps
 # plain "make" rebuilds them without), the guest writes its .gcda through a
 # hostfs mount of helpers/ (one guest at a time: they would share the
 # files).  UML_ARGS may pick scenarios.
-coverage: deps ifupdown2-deb
+coverage: ifupdown2-deb
+	$(MAKE) --no-print-directory deps DEPS="$(DEPS) gcovr"
 	rm -f helpers/*.gcda helpers/lib/*.gcda helpers/*.gcno helpers/lib/*.gcno
 	rm -rf test/unit/build
 	$(MAKE) --no-print-directory CC="$(CC) --coverage" $(UNIT_BINS)
@@ -172,6 +173,8 @@ coverage: deps ifupdown2-deb
 	COVERAGE=1 test/uml/run -j 1 $(UML_ARGS) | tail -n 1
 	gcovr --root . --filter 'helpers/' --exclude-unreachable-branches --sort-percentage \
 		--gcov-ignore-parse-errors $(GCOVR_ARGS)
+	@# The unit tests built with --coverage: make check builds its own.
+	rm -rf test/unit/build
 
 demo: deps
 	$(MAKE) --no-print-directory all
