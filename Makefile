@@ -23,12 +23,38 @@ WARNINGS   := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 ifeq ($(WERROR),1)
 WARNINGS   += -Werror
 endif
-DEPCFLAGS  := $(shell $(PKG_CONFIG) --cflags libmnl libcurl)
-MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl)
-CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl)
+# Quiet when pkg-config or the libraries are not installed yet: "make demo"
+# and "make check" install them first and compile in a sub-make.
+DEPCFLAGS  := $(shell $(PKG_CONFIG) --cflags libmnl libcurl 2>/dev/null)
+MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
+CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Ihelpers/lib $(DEPCFLAGS) \
               -DVERSION='"$(VERSION)"' -DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' \
-              -DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(CPPFLAGS) $(CFLAGS)
+              -DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(CPPFLAGS) $(CFLAGS) $(BUILD_EXTRA)
+
+# SAN=1: the programs with UBSan (bounds and object sizes included) and
+# every stack protected, the runtime linked statically so that the report
+# path of test/uml/san-options.c is found: reports land in
+# /var/log/transix-ubsan.PID, where the real-kernel harness looks.  Not
+# ASan: under Debian's User-Mode Linux kernel a process has 512 GiB of
+# address space and ASan's shadow needs 128 TiB ("Shadow memory range
+# interleaves with an existing memory mapping", at the start of every
+# program); the library's code runs under ASan in the unit tests.
+# SAN=asan: ASan+UBSan, for the host only (make check-http SAN=asan).
+# COVERAGE=1: with --coverage (make coverage).  A change of flags rebuilds.
+ifeq ($(SAN),1)
+BUILD_EXTRA += -fsanitize=undefined -fsanitize=bounds-strict -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer -fstack-protector-all -static-libubsan
+EXTRA_OBJS  += test/uml/san-options.o
+endif
+ifeq ($(SAN),asan)
+BUILD_EXTRA += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+               -static-libasan -static-libubsan
+EXTRA_OBJS  += test/uml/san-options.o
+endif
+ifeq ($(COVERAGE),1)
+BUILD_EXTRA += --coverage -O0
+endif
 
 LIB_SRCS  := $(sort $(wildcard helpers/lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:.c=.o)
@@ -40,15 +66,18 @@ MAN_SRCS  := $(wildcard man/*.[0-9])
 
 all: $(PROGS) $(HOOKS)
 
-helpers/%.o: helpers/%.c
+helpers/%.o: helpers/%.c helpers/.flags
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+test/uml/san-options.o: test/uml/san-options.c helpers/.flags
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 helpers/transix-register: LDLIBS_EXTRA = $(CURL_LIBS)
-helpers/transix-%: helpers/transix-%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
+helpers/transix-%: helpers/transix-%.o $(LIB) $(EXTRA_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(EXTRA_OBJS) $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
 
 # The hooks are four copies of one tiny template: ifupdown's environment is
 # handed to the C program untouched; no option value is ever parsed by sh.
@@ -127,41 +156,104 @@ check-http: helpers/transix-register
 check-uml: all
 	test/uml/run $(UML_ARGS)
 
-# Everything, with one "N passed, N failed" line at the end.  DEB=file.deb
-# runs the real-kernel scenarios against the installed package instead of
-# against "make install".
-check: all $(UNIT_BINS)
-	DEB=$(DEB) UML_ARGS="$(UML_ARGS)" test/check
+# Everything, with one "N passed, N failed" line at the end.  The first
+# command after "git clone" on a fresh Debian 12 machine: as root it
+# installs what is missing first (deps), then compiles in a sub-make (the
+# pkg-config flags are only known once the libraries are installed).  The
+# package lifecycle scenario gets a .deb built from this tree (check-deb),
+# so that dpkg really runs prerm/postrm.  DEB=file.deb runs all the
+# real-kernel scenarios against that installed package instead of against
+# "make install".  SAN=1: the four programs built with ASan+UBSan.
+check: deps ifupdown2-deb
+	$(MAKE) --no-print-directory all $(UNIT_BINS)
+	$(if $(DEB),,$(MAKE) --no-print-directory check-deb)
+	DEB=$(DEB) PKG=$(if $(DEB),,$(CHECK_DEB_DIR)/pkg.deb) UML_ARGS="$(UML_ARGS)" test/check
 
-demo: all
-	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory deps; fi
+# 50+ ifup/ifdown cycles (make check runs 10).
+SOAK_CYCLES ?= 60
+soak: deps
+	$(MAKE) --no-print-directory all
+	TRANSIX_CYCLES=$(SOAK_CYCLES) test/uml/run -j 1 24-cycles
+
+# Line coverage of helpers/ from the unit tests, the HTTP test and the
+# real-kernel scenarios together: the programs rebuilt with --coverage (a
+# plain "make" rebuilds them without), the guest writes its .gcda through a
+# hostfs mount of helpers/ (one guest at a time: they would share the
+# files).  UML_ARGS may pick scenarios.
+coverage: ifupdown2-deb
+	$(MAKE) --no-print-directory deps DEPS="$(DEPS) gcovr"
+	rm -f helpers/*.gcda helpers/lib/*.gcda helpers/*.gcno helpers/lib/*.gcno
+	rm -rf test/unit/build
+	$(MAKE) --no-print-directory CC="$(CC) --coverage" $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do $$t >/dev/null || { echo "FAIL $$t"; fail=1; }; done; exit $$fail
+	$(MAKE) --no-print-directory COVERAGE=1 all
+	test/http/test-register.sh helpers/transix-register | tail -n 1
+	COVERAGE=1 test/uml/run -j 1 $(UML_ARGS) | tail -n 1
+	gcovr --root . --filter 'helpers/' --exclude-unreachable-branches --sort-percentage \
+		--gcov-ignore-parse-errors $(GCOVR_ARGS)
+	@# The unit tests built with --coverage: make check builds its own.
+	rm -rf test/unit/build
+
+demo: deps
+	$(MAKE) --no-print-directory all
 	test/uml/run --demo
 
-bench: all
+# Speed figures (printed, never asserted): sizes, ifup/ifdown, idle, and the
+# timings the scenarios measure (late RA, retries, backoff) and test/http's.
+bench: deps
+	$(MAKE) --no-print-directory all
 	test/bench/run
 
-# Build and test dependencies (Debian 12).  ifupdown2 is only downloaded:
-# the ifupdown2 scenario swaps it in inside its throwaway guest root.
+# Build and test dependencies (Debian 12).  As root, installs what is
+# missing; as another user, says what to install and fails if anything is.
 DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev \
         user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
-        python3 curl iputils-ping procps psmisc \
+        python3 curl iputils-ping procps psmisc util-linux \
         debhelper devscripts lintian fakeroot
 deps:
-	@if [ "$$(id -u)" = 0 ]; then \
-		missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEPS) 2>/dev/null | \
-			awk '$$4 != "installed" {print $$1}'; \
-			for p in $(DEPS); do dpkg-query -W $$p >/dev/null 2>&1 || echo $$p; done); \
-		if [ -n "$$missing" ]; then \
-			apt-get update && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y --no-install-recommends $$missing || exit 1; \
-		fi; \
-		if ! ls test/.cache/ifupdown2_*.deb >/dev/null 2>&1; then \
-			mkdir -p test/.cache && cd test/.cache && \
-			{ apt-get download ifupdown2 || { apt-get update && apt-get download ifupdown2; }; }; \
-		fi; \
-	else \
-		echo "run as root, or: apt-get install $(DEPS)"; \
-	fi
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null | grep -q '^ii' || echo $$p; \
+	done); \
+	[ -z "$$missing" ] && exit 0; \
+	missing=$$(echo $$missing); \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "make: missing packages: $$missing" >&2; \
+		echo "make: as root, run:  apt-get install --no-install-recommends $$missing" >&2; \
+		exit 1; \
+	fi; \
+	echo "make: installing $$missing"; \
+	apt-get update && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends $$missing
+
+# ifupdown2 is only downloaded: the ifupdown2 scenario swaps it in inside its
+# throwaway guest root.  Kept in /var/cache/ifupdown-transix (as root) so
+# that every clone on the machine reuses it, and copied to test/.cache.
+IFUPDOWN2_CACHE := /var/cache/ifupdown-transix
+ifupdown2-deb:
+	@ls test/.cache/ifupdown2_*.deb >/dev/null 2>&1 && exit 0; \
+	mkdir -p test/.cache; \
+	if ls $(IFUPDOWN2_CACHE)/ifupdown2_*.deb >/dev/null 2>&1; then \
+		cp $(IFUPDOWN2_CACHE)/ifupdown2_*.deb test/.cache/ && exit 0; \
+	fi; \
+	if [ "$$(id -u)" = 0 ]; then dir=$(IFUPDOWN2_CACHE); else dir=test/.cache; fi; \
+	mkdir -p $$dir && cd $$dir && \
+	{ apt-get download ifupdown2 2>/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update >/dev/null && apt-get download ifupdown2; }; } || \
+	{ echo "make: cannot download ifupdown2 (as root: apt-get update, then make check again)" >&2; exit 1; }; \
+	cd $(CURDIR) && { [ -e test/.cache/$$(basename $$dir/ifupdown2_*.deb) ] || cp $$dir/ifupdown2_*.deb test/.cache/; }
+
+# The .deb of this tree for the package lifecycle scenario, built in a copy
+# under build/ (dpkg-buildpackage writes to the parent directory); its unit
+# tests are skipped (nocheck): make check runs them anyway.
+CHECK_DEB_DIR := build/deb
+check-deb:
+	rm -rf $(CHECK_DEB_DIR) && mkdir -p $(CHECK_DEB_DIR)/src
+	tar -c --exclude=./build --exclude=./.git --exclude=./test/.cache \
+		--exclude='*.o' --exclude='*.d' --exclude='*.a' --exclude=./test/unit/build . | \
+		tar -x -C $(CHECK_DEB_DIR)/src
+	cd $(CHECK_DEB_DIR)/src && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b \
+		>../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+	ln -sf $$(cd $(CHECK_DEB_DIR) && ls ifupdown-transix_*.deb) $(CHECK_DEB_DIR)/pkg.deb
 
 # The package lands in the parent directory, as dpkg-buildpackage does it.
 DEB_FILE = ../ifupdown-transix_$(VERSION)_$(shell dpkg --print-architecture).deb
@@ -178,10 +270,19 @@ lint-deb:
 	rc=$$?; rm -rf $$tmp; exit $$rc
 
 clean:
-	rm -f helpers/*.o helpers/*.d helpers/lib/*.o helpers/lib/*.d $(LIB) $(PROGS) $(HOOKS)
-	rm -rf test/unit/build
+	rm -f helpers/*.o helpers/*.d helpers/lib/*.o helpers/lib/*.d $(LIB) $(PROGS) $(HOOKS) helpers/.flags
+	rm -f test/uml/san-options.[od] helpers/*.gc?? helpers/lib/*.gc??
+	rm -rf test/unit/build build
 
-.PHONY: all install uninstall check check-unit check-http check-uml demo bench deps deb lint-deb clean
+# The flags the objects were built with: a different set (SAN=1,
+# COVERAGE=1, other CFLAGS) rebuilds them.
+BUILD_FLAGS := $(CC) $(ALL_CFLAGS) $(LDFLAGS)
+ifneq ($(BUILD_FLAGS),$(file <helpers/.flags))
+$(file >helpers/.flags,$(BUILD_FLAGS))
+endif
+
+.PHONY: all install uninstall check check-unit check-http check-uml demo bench deps deb lint-deb clean \
+	soak ifupdown2-deb check-deb coverage
 # Keep the objects: otherwise "make install" after "make" relinks everything.
 .SECONDARY: $(PROGS:=.o) $(LIB_OBJS)
 .DELETE_ON_ERROR:

@@ -8,7 +8,11 @@ Listens on [ADDRESS]:<ephemeral port>.  Once ready, writes to STATEFILE
 "PORT FULL_PORT CLOSED_PORT": FULL_PORT is a listener whose accept queue is
 kept full, so that connecting to it hangs (SYNs are dropped); CLOSED_PORT had
 a listener that is gone (connection refused).  Each request is appended to
-LOGFILE as one JSON object: path, client address, decoded query, user agent.
+LOGFILE as one JSON object: path, client address, decoded query, user agent,
+and query_error: the query is decoded strictly, the way the transix server
+does it (percent-decoding only: a "+" is a "+", not a space), and anything
+but RFC 3986 unreserved characters and %XX in a name or value, a pair
+without "=", bad UTF-8, is an error there (and the query is then left out).
 
 The path picks the behaviour: /ok /ok-crlf /ok-bare /lead-space /ng /ng400
 /500 /empty /binary /long /echo /echo-decoded /redirect /huge /huge-chunked
@@ -22,7 +26,26 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, quote_plus, urlsplit
+from urllib.parse import parse_qs, quote_plus, unquote_to_bytes, urlsplit
+
+STRICT = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*")
+
+
+def strict_query(query):
+    """{name: [values]} of a query string; ValueError if not strictly encoded."""
+    out = {}
+    if not query:
+        return out
+    for pair in query.split("&"):
+        name, eq, value = pair.partition("=")
+        if not eq:
+            raise ValueError("no '=' in %r" % pair)
+        for part in (name, value):
+            if not STRICT.fullmatch(part):
+                raise ValueError("not strictly percent-encoded: %r" % part)
+        out.setdefault(unquote_to_bytes(name).decode("utf-8"), []).append(
+            unquote_to_bytes(value).decode("utf-8"))
+    return out
 
 
 class Server(ThreadingHTTPServer):
@@ -46,10 +69,15 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def record(self, parts):
+        try:
+            query, error = strict_query(parts.query), ""
+        except ValueError as e:  # UnicodeDecodeError included
+            query, error = {}, str(e)
         entry = {
             "path": parts.path,
             "client": self.client_address[0],
-            "query": parse_qs(parts.query, keep_blank_values=True),
+            "query": query,
+            "query_error": error,
             "raw_query": parts.query,
             "user_agent": self.headers.get("User-Agent", ""),
         }
@@ -111,7 +139,10 @@ class Handler(BaseHTTPRequestHandler):
                 pw = parse_qs(parts.query).get("password", [""])[0]
                 self.reply(200, ("NG " + quote_plus(pw, safe="")).encode())
             elif p == "/echo-decoded":
-                pw = parse_qs(parts.query).get("password", [""])[0]
+                try:
+                    pw = strict_query(parts.query).get("password", [""])[0]
+                except ValueError:
+                    pw = ""
                 self.reply(200, ("NG wrong password " + pw).encode())
             elif p == "/redirect":
                 loc = "http://[::1]:%d/ok?%s" % (self.server.server_address[1], parts.query)

@@ -78,4 +78,30 @@ cp /run/pw.saved "$TRANSIX_PASSWORD_FILE"
 step "IPv4 through the tunnel with the fixed address"
 assert_eq "$(router_checkip 5)" "$FIXED_IP" "checkip"
 assert_ok ip netns exec router ping -c 1 -W 2 "$INET_ADDR"
+step "the assertions can fail: assert_fail only on a plain failure"
+# Each in a subshell: a failing assertion exits it with status 1.
+asserts_fail() { # what: the assertion must fail, naming WHY
+	local why=$1 out
+	shift
+	out=$( ("$@") 2>&1) && fail "assertion passed: $*"
+	[[ $out == *"$why"* ]] || fail "assertion $* failed without '$why': $out"
+}
+assert_fail false
+assert_fail router_exec false
+asserts_fail "could not be run (exit 127)" assert_fail no-such-command-here
+: >/tmp/not-executable
+asserts_fail "could not be run (exit 126)" assert_fail /tmp/not-executable
+asserts_fail "crashed or was killed (exit 134)" assert_fail bash -c 'kill -ABRT $$'
+asserts_fail "crashed or was killed (exit 137)" assert_fail bash -c 'kill -KILL $$'
+asserts_fail "succeeded but should have failed" assert_fail true
+asserts_fail "expected 'b', got 'a'" assert_eq a b
+asserts_fail "does not match" assert_match a '^b$'
+asserts_fail "matches" assert_no_match a '^a$'
+asserts_fail "exit 3" assert_ok bash -c 'exit 3'
+
+step "syslog_sync: the sink writes, and a line sent before is there after it"
+logger -t harness-selftest "before the sync $SRANDOM"
+syslog_sync
+assert_match "$(grep -c 'harness-selftest: before the sync' /var/log/syslog)" "^1$" "line sent before syslog_sync"
+
 step "done"

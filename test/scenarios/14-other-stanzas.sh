@@ -36,6 +36,7 @@ step "ifup -n -a: nothing runs"
 router_exec ifup -n -a >/dev/null 2>&1
 assert_fail pgrep -f transix-supervisor
 assert_match "$(ip -n "$ROUTER_NS" token list)" "token :: dev lan0" "no token on lan0"
+syslog_sync
 assert_eq "$(grep -c transix /var/log/syslog || true)" 0 "syslog lines from our programs"
 
 step "ifup -a: lo, lan0 (inet and inet6) and the WAN"
@@ -44,6 +45,9 @@ echo "$out"
 # Ours speaks only for the WAN: one line, its success.
 assert_eq "$(grep -c '^transix-hook:' <<<"$out")" 1 "lines from transix-hook"
 assert_match "$out" "transix-hook: iface $WAN_IF: $ROUTER_ADDR registered" "registration-only readiness"
+syslog_sync
+# The hook's syslog lines do arrive (about the WAN); none about the others.
+assert_match "$(grep -c "transix-hook\[[0-9]*\]: iface $WAN_IF: " /var/log/syslog || :)" "^[1-9]" "syslog lines about $WAN_IF"
 assert_eq "$(grep -c 'transix-hook.*iface \(lo\|lan0\|--all\)' /var/log/syslog || true)" 0 "syslog about other stanzas"
 assert_match "$(ip -n "$ROUTER_NS" -4 addr show dev lan0)" "192.0.2.1/24" "lan0 configured by ifupdown"
 assert_match "$(ip -n "$ROUTER_NS" token list)" "token :: dev lan0" "no token on lan0"
@@ -51,8 +55,20 @@ assert_match "$(ip -n "$ROUTER_NS" token list)" "token :: dev lan0" "no token on
 step "registration without a tunnel: from ::feed, and no tunnel made"
 assert_eq "$(isp_update_count)" 1 "requests"
 assert_match "$(isp_update_requests)" " $ROUTER_ADDR user=$TRANSIX_USER password=match answer=OK$" "request"
-assert_eq "$(ip -n "$ROUTER_NS" -o link show type ip6tnl | grep -vc ip6tnl0@)" 0 "tunnels"
-assert_match "$(router_exec transix-status "$WAN_IF")" "tunnel +|^$WAN_IF: ok" "status"
+links=$(ip -n "$ROUTER_NS" -o link show type ip6tnl) || fail "ip link show failed"
+# ip6tnl0, the module's fallback device, is always there: the list is never empty.
+assert_match "$links" "ip6tnl0@" "ip6tnl devices"
+assert_eq "$(grep -vc ': ip6tnl0@' <<<"$links" || :)" 0 "tunnels besides ip6tnl0"
+status=$(router_exec transix-status "$WAN_IF") || fail "transix-status exit $?: $status"
+echo "$status"
+assert_match "$status" "^$WAN_IF: ok"$'\n' "health"
+assert_match "$status" $'\n'"  registration +ok, $ROUTER_ADDR registered" "registration"
+assert_no_match "$status" $'\n'"  tunnel " "a tunnel line"
+status_json "$WAN_IF"
+assert_eq "$STATUS_RC" 0 "transix-status --json exit status"
+assert_eq "${STATUS[health]}" ok "JSON health"
+assert_eq "${STATUS[tunnel]}" "" "JSON tunnel"
+assert_eq "${STATUS[registered_address]}" "$ROUTER_ADDR" "JSON registered_address"
 
 step "ifdown -a"
 router_exec ifdown -a
