@@ -23,8 +23,9 @@ WARNINGS   := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 ifeq ($(WERROR),1)
 WARNINGS   += -Werror
 endif
-DEPCFLAGS  := $(shell $(PKG_CONFIG) --cflags libmnl libcurl)
+DEPCFLAGS  := $(shell $(PKG_CONFIG) --cflags libmnl libcurl libnftables)
 MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl)
+NFT_LIBS   := $(shell $(PKG_CONFIG) --libs libnftables)
 CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl)
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Ihelpers/lib $(DEPCFLAGS) \
               -DVERSION='"$(VERSION)"' -DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' \
@@ -47,6 +48,8 @@ $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 helpers/transix-register: LDLIBS_EXTRA = $(CURL_LIBS)
+# Our nftables table (issue 10): only the programs that install or remove it.
+helpers/transix-supervisor helpers/transix-hook: LDLIBS_EXTRA = $(NFT_LIBS)
 helpers/transix-%: helpers/transix-%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
 
@@ -95,7 +98,7 @@ test/unit/build/%: test/unit/%.c $(LIB_SRCS) test/unit/unit.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Ihelpers/lib -Itest/unit $(DEPCFLAGS) -DVERSION='"test"' \
 		-DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' -DRUNSTATEDIR='"/tmp"' \
-		-O1 -g $(SANFLAGS) -o $@ $< $(LIB_SRCS) $(MNL_LIBS) $(CURL_LIBS)
+		-O1 -g $(SANFLAGS) -o $@ $< $(LIB_SRCS) $(MNL_LIBS) $(CURL_LIBS) $(NFT_LIBS)
 
 check-unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
@@ -124,7 +127,8 @@ bench: all
 
 # Build and test dependencies (Debian 12).  ifupdown2 is only downloaded:
 # the ifupdown2 scenario swaps it in inside its throwaway guest root.
-DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev \
+DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev libnftables-dev nftables \
+        linux-source-6.1 flex bison bc \
         user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
         python3 curl iputils-ping procps psmisc \
         debhelper devscripts lintian fakeroot

@@ -13,7 +13,9 @@
  * Exit status: 0, or 1 when ifup must fail (bad configuration, a kernel
  * refusal).  A slow ISP never fails ifup: the supervisor carries on.
  */
+#include "block.h"
 #include "config.h"
+#include "nft.h"
 #include "log.h"
 #include "rtnl.h"
 #include "secret.h"
@@ -254,6 +256,24 @@ out:
 	return ret;
 }
 
+/* Issue 10: what the supervisor removes at ifdown, in case it is gone:
+ * our nftables table (by its name) and the block's LAN route. */
+static void down_extras(const struct transix_config *c, struct nl *nl)
+{
+	struct nft_table t;
+	char err[200];
+	unsigned int lan;
+
+	if (nft_wanted(c) && nft_table_open(&t, c->ifname, false) == 0) {
+		if (nft_table_remove(&t, err, sizeof(err)) < 0)
+			log_warn("iface %s: cannot delete nftables table ip %s: %s", c->ifname,
+				 t.name, err);
+		nft_table_close(&t);
+	}
+	if (c->has_block && (lan = if_nametoindex(c->block_lan)))
+		block_route_delete(nl, c->block, c->block_plen, lan);
+}
+
 /* ifdown: the supervisor deletes the tunnel; if it is gone (crashed,
  * killed), we do it, and only a tunnel of our kind under our name. */
 static int down(const struct transix_config *c, struct nl *nl)
@@ -263,6 +283,7 @@ static int down(const struct transix_config *c, struct nl *nl)
 
 	stop_supervisor(c->ifname, SIGTERM);
 	state_remove(c->ifname);
+	down_extras(c, nl);	/* issue 10: remove at teardown (supervisor gone) */
 	if (!c->has_tunnel || link_get(nl, c->tunnel_name, 0, &li) < 0 ||
 	    strcmp(li.kind, "ip6tnl"))
 		return 0;

@@ -19,8 +19,10 @@
  * leaves everything in place (the hook replacing us on a repeated ifup);
  * HUP re-checks everything now.
  */
+#include "block.h"
 #include "config.h"
 #include "log.h"
+#include "nft.h"
 #include "rtnl.h"
 #include "secret.h"
 #include "state.h"
@@ -82,6 +84,12 @@ struct supervisor {
 
 	struct status st;
 	char last_logged[256];		/* the waiting reason last logged */
+
+	/* Issue 10: our nftables table and the fixed-IP block's LAN route. */
+	struct nft_table nft;
+	bool nft_open;
+	bool nft_check;			/* an nftables event named our table */
+	char nft_logged[256];		/* the last nftables/block error logged */
 };
 
 
@@ -488,6 +496,85 @@ static int ensure_tunnel(struct supervisor *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* Issue 10: logs an nftables/block problem once, not on every event. */
+static void extras_problem(struct supervisor *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void extras_problem(struct supervisor *s, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	/* No timer: the next event (a link coming up, HUP) retries, and a
+	 * kernel without nftables does not wake us every few seconds. */
+	if (strcmp(text, s->nft_logged))
+		log_err("%s; retrying at the next change", text);
+	snprintf(s->nft_logged, sizeof(s->nft_logged), "%s", text);
+}
+
+/*
+ * Issue 10, with the tunnel up: apply our nftables table (MSS clamp, NAT)
+ * and route a fixed-IP block to its LAN.  Put the table back when an
+ * nftables event said it was touched and it is no longer what we made
+ * ("nft flush ruleset").  A failure here is logged and retried, never fatal:
+ * the tunnel itself works without it.
+ */
+static void ensure_extras(struct supervisor *s)
+{
+	const struct transix_config *c = &s->cfg;
+	char err[200];
+	int ret;
+
+	if (s->nft_open && (!s->nft.applied || s->nft_check)) {
+		bool had = s->nft.applied;
+
+		s->nft_check = false;
+		if (!had || nft_table_intact(&s->nft) != 1) {
+			if (nft_table_apply(&s->nft, c, err, sizeof(err)) < 0) {
+				extras_problem(s, "cannot install nftables table ip %s: %s",
+					       s->nft.name, err);
+			} else {
+				s->nft_logged[0] = '\0';
+				if (had)
+					log_warn("nftables table ip %s was removed or changed; put back",
+						 s->nft.name);
+				else
+					log_info("installed nftables table ip %s", s->nft.name);
+			}
+		}
+	}
+	if (c->has_block) {
+		unsigned int lan = if_nametoindex(c->block_lan);
+
+		if (!lan)
+			extras_problem(s, "tunnel-block-lan %s: no such device", c->block_lan);
+		else if ((ret = block_route_ensure(&s->rq, c->block, c->block_plen, lan,
+						   c->address)) < 0)
+			extras_problem(s, "cannot route the block to %s: %s", c->block_lan,
+				       nl_strerror(&s->rq, ret));
+	}
+}
+
+/* Issue 10, at teardown: remove our table and the block's LAN route. */
+static void teardown_extras(struct supervisor *s)
+{
+	const struct transix_config *c = &s->cfg;
+	char err[200];
+	unsigned int lan;
+
+	if (s->nft_open) {
+		if (nft_table_remove(&s->nft, err, sizeof(err)) < 0)
+			log_err("cannot delete nftables table ip %s: %s", s->nft.name, err);
+		else
+			log_info("deleted nftables table ip %s", s->nft.name);
+	}
+	if (c->has_block && (lan = if_nametoindex(c->block_lan)) &&
+	    block_route_delete(&s->rq, c->block, c->block_plen, lan) < 0)
+		log_warn("cannot delete the route of the block to %s", c->block_lan);
+}
+
 /* all: ifdown (the tunnel is ours by name and kind); otherwise only what
  * this process created (a failed ifup). */
 static void teardown(struct supervisor *s, bool all)
@@ -495,6 +582,8 @@ static void teardown(struct supervisor *s, bool all)
 	struct link_info li;
 
 	stop_registration(s);
+	if (all || s->tunnel_created)
+		teardown_extras(s);	/* issue 10: nftables table, block route */
 	/* Deleting the tunnel takes its address and route with it. */
 	if (s->cfg.has_tunnel && (all || s->tunnel_created) &&
 	    link_get(&s->rq, s->cfg.tunnel_name, 0, &li) == 0 && !strcmp(li.kind, "ip6tnl")) {
@@ -580,6 +669,7 @@ static int converge(struct supervisor *s)
 		}
 		s->tunnel_ok = true;
 		snprintf(s->st.tunnel_state, sizeof(s->st.tunnel_state), "up");
+		ensure_extras(s);	/* issue 10: apply ruleset when the tunnel is up */
 	}
 
 	if (c->has_registration && !s->reg_pid) {
@@ -638,6 +728,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 
 		if (rtm->rtm_family == AF_INET && rtm->rtm_dst_len == 0)
 			s->dirty = true;
+		/* Issue 10: the block's LAN route (gone with the LAN link). */
+		if (rtm->rtm_family == AF_INET && s->cfg.has_block &&
+		    rtm->rtm_dst_len == s->cfg.block_plen)
+			s->dirty = true;
 		break;
 	}
 	default:
@@ -682,13 +776,17 @@ static int run(struct supervisor *s)
 		}
 		/* After converge(): it may just have started a registration,
 		 * whose answer must wake us however quiet the network is. */
-		struct pollfd pfd[3] = {
+		/* A negative fd (no registration running, no nftables table)
+		 * is skipped by poll(). */
+		struct pollfd pfd[4] = {
 			{ .fd = nl_fd(&s->mon), .events = POLLIN },
 			{ .fd = s->sigfd, .events = POLLIN },
 			{ .fd = s->reg_fd, .events = POLLIN },
+			/* issue 10: one more fd in the poll set for nftables events */
+			{ .fd = s->nft_open ? nft_table_fd(&s->nft) : -1, .events = POLLIN },
 		};
 
-		ret = poll(pfd, s->reg_fd >= 0 ? 3 : 2, poll_timeout(s));
+		ret = poll(pfd, 4, poll_timeout(s));
 		if (ret < 0 && errno != EINTR)
 			return -1;
 		if (ret == 0)
@@ -701,6 +799,12 @@ static int run(struct supervisor *s)
 		}
 		if (s->reg_fd >= 0 && pfd[2].revents)
 			read_registration(s);
+		/* Issue 10: re-apply when our table disappears (checked in
+		 * converge: our own apply also sends events). */
+		if (pfd[3].fd >= 0 && pfd[3].revents && nft_table_read_events(&s->nft) != 0) {
+			s->nft_check = true;
+			s->dirty = true;
+		}
 		if (pfd[1].revents) {
 			struct signalfd_siginfo si;
 
@@ -783,6 +887,13 @@ static int setup(struct supervisor *s)
 				    RTMGRP_IPV4_ROUTE)) < 0) {
 		log_err("cannot open rtnetlink: %s", strerror(-ret));
 		return -1;
+	}
+	/* Issue 10: the nftables table (MSS clamp, NAT) and its event socket. */
+	if (nft_wanted(&s->cfg)) {
+		if ((ret = nft_table_open(&s->nft, s->cfg.ifname, true)) < 0)
+			log_err("cannot open nftables: %s; no MSS clamping or NAT", strerror(-ret));
+		else
+			s->nft_open = true;
 	}
 	if ((ret = pidfile_write(s->cfg.ifname)) < 0) {
 		log_err("cannot write pid file under %s: %s", STATE_DIR, strerror(-ret));
