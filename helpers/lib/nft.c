@@ -72,7 +72,7 @@ int nft_ruleset_text(const struct transix_config *cfg, char *buf, size_t len)
 		unsigned int in = cfg->mss_clamp == MSS_CLAMP_AUTO ? cfg->mtu - 40
 								 : (unsigned int)cfg->mss_clamp;
 
-		put(&t, "\tchain mss-clamp {\n"
+		put(&t, "\tchain forward {\n"
 			"\t\ttype filter hook forward priority mangle; policy accept;\n");
 		if (cfg->mss_clamp == MSS_CLAMP_AUTO)
 			put(&t, "\t\toifname \"%s\" tcp flags & (syn | rst) == syn "
@@ -88,7 +88,7 @@ int nft_ruleset_text(const struct transix_config *cfg, char *buf, size_t len)
 		/* Sources that already are ours (the fixed address, the
 		 * block's hosts) leave as they are. */
 		inet_ntop(AF_INET, &cfg->address, addr, sizeof(addr));
-		put(&t, "\tchain snat {\n"
+		put(&t, "\tchain postrouting {\n"
 			"\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
 		if (cfg->has_block) {
 			inet_ntop(AF_INET, &cfg->block, net, sizeof(net));

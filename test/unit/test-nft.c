@@ -50,7 +50,7 @@ static void test_default_clamp(void)
 		  "add table ip transix-ens224.1000\n"
 		  "delete table ip transix-ens224.1000\n"
 		  "table ip transix-ens224.1000 {\n"
-		  "\tchain mss-clamp {\n"
+		  "\tchain forward {\n"
 		  "\t\ttype filter hook forward priority mangle; policy accept;\n"
 		  "\t\toifname \"tx-ens224.1000\" tcp flags & (syn | rst) == syn "
 		  "tcp option maxseg size set rt mtu\n"
@@ -79,7 +79,7 @@ static void test_fixed_clamp_and_nat(void)
 			   "tcp option maxseg size set 1400\n") != NULL);
 	CHECK(strstr(text, "iifname \"tx-ens224.1000\" tcp flags & (syn | rst) == syn "
 			   "tcp option maxseg size set 1400\n") != NULL);
-	CHECK(strstr(text, "\tchain snat {\n"
+	CHECK(strstr(text, "\tchain postrouting {\n"
 			   "\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
 			   "\t\toifname \"tx-ens224.1000\" ip saddr != 203.0.113.5 "
 			   "snat to 203.0.113.5\n\t}\n") != NULL);
