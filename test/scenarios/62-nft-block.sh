@@ -53,9 +53,8 @@ step "a private LAN host is NATed to the router's block address"
 assert_eq "$(lan_checkip --interface "$LAN_HOST_ADDR")" "$ROUTER_BLOCK_ADDR" "checkip from $LAN_HOST_ADDR"
 
 step "the internet reaches a server of the block (the firewall lets web in)"
-ip netns exec "$LAN_NS" python3 -m http.server 80 --bind "$HOST_BLOCK_ADDR" --directory /etc/network \
-	</dev/null >/dev/null 2>&1 &
-wait_for 20 ip netns exec "$INET_NS" curl -sf -o /dev/null --max-time 2 "http://$HOST_BLOCK_ADDR/interfaces" ||
+http_serve "$LAN_NS" "$HOST_BLOCK_ADDR" 80
+ip netns exec "$INET_NS" curl -sSf -o /dev/null --noproxy '*' --max-time 5 "http://$HOST_BLOCK_ADDR/100" ||
 	fail "the block's server is not reachable from the internet"
 
 step "ifdown: the block's route and our table go"

@@ -36,11 +36,8 @@ assert_eq "$(lan_checkip)" "$FIXED_IP" "checkip from the LAN host"
 assert_eq "$(router_checkip)" "$FIXED_IP" "checkip from the router"
 
 step "the firewall: the internet cannot reach the router's services"
-router_exec python3 -m http.server 8000 --bind 0.0.0.0 --directory /etc/network \
-	</dev/null >/dev/null 2>&1 &
-wait_for 20 router_exec curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:8000/interfaces" ||
-	fail "the router's test server did not start"
-if ip netns exec "$INET_NS" curl -sf -o /dev/null --max-time 5 "http://$FIXED_IP:8000/interfaces"; then
+http_serve "$ROUTER_NS" 0.0.0.0 8000
+if ip netns exec "$INET_NS" curl -sf -o /dev/null --noproxy '*' --max-time 5 "http://$FIXED_IP:8000/100"; then
 	fail "the internet reached a service of the router through the firewall"
 fi
 
