@@ -264,8 +264,10 @@ static void down_extras(const struct transix_config *c, struct nl *nl)
 	char err[200];
 	unsigned int lan;
 
-	if (nft_wanted(c) && nft_table_open(&t, c->ifname, false) == 0) {
-		if (nft_table_remove(&t, err, sizeof(err)) < 0)
+	/* Looked up first: a kernel without nftables has nothing to remove,
+	 * and no warning to give. */
+	if (nft_table_open(&t, c->ifname, false) == 0) {
+		if (nft_table_exists(&t) && nft_table_remove(&t, err, sizeof(err)) < 0)
 			log_warn("iface %s: cannot delete nftables table ip %s: %s", c->ifname,
 				 t.name, err);
 		nft_table_close(&t);

@@ -564,7 +564,7 @@ static void teardown_extras(struct supervisor *s)
 	char err[200];
 	unsigned int lan;
 
-	if (s->nft_open) {
+	if (s->nft_open && (s->nft.applied || nft_table_exists(&s->nft))) {
 		if (nft_table_remove(&s->nft, err, sizeof(err)) < 0)
 			log_err("cannot delete nftables table ip %s: %s", s->nft.name, err);
 		else

@@ -197,6 +197,14 @@ int nft_table_intact(struct nft_table *t)
 	return same;
 }
 
+bool nft_table_exists(struct nft_table *t)
+{
+	char *now = listing(t);
+
+	free(now);
+	return now != NULL;
+}
+
 int nft_table_remove(struct nft_table *t, char *err, size_t errlen)
 {
 	char cmd[64 + 2 * NFT_TABLE_MAX];

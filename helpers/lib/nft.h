@@ -57,6 +57,9 @@ int nft_table_apply(struct nft_table *t, const struct transix_config *cfg, char 
  * or changed, -errno. */
 int nft_table_intact(struct nft_table *t);
 
+/* Is there a table of our name?  (false too when nftables is unusable) */
+bool nft_table_exists(struct nft_table *t);
+
 /* Deletes the table if it exists.  0, or -errno with nft's message in err. */
 int nft_table_remove(struct nft_table *t, char *err, size_t errlen);
 
