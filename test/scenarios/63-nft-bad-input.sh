@@ -42,7 +42,7 @@ try 'option tunnel-mss-clamp "20": expected yes, no or an MSS from 536 to 1420' 
 try 'option tunnel-mss-clamp "1500": expected yes, no or an MSS from 536 to 1420' tunnel-mss-clamp 1500
 try 'option tunnel-mss-clamp "auto": expected yes, no or an MSS' tunnel-mss-clamp auto
 try 'option tunnel-nat "maybe": expected yes or no' tunnel-nat maybe
-try 'option tunnel-address "203.0.113.9/29": not aligned: the /29 block containing it starts at 203.0.113.8$' \
+try 'option tunnel-address "203.0.113.9/29": not aligned: the /29 block containing it starts at 203.0.113.8' \
 	tunnel-address 203.0.113.9/29 tunnel-block-lan "$LAN_IF"
 try 'option tunnel-address "203.0.113.8/31": with tunnel-block-lan, a block from /24 to /30' \
 	tunnel-address 203.0.113.8/31 tunnel-block-lan "$LAN_IF"
