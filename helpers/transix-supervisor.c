@@ -801,9 +801,15 @@ static int run(struct supervisor *s)
 			read_registration(s);
 		/* Issue 10: re-apply when our table disappears (checked in
 		 * converge: our own apply also sends events). */
-		if (pfd[3].fd >= 0 && pfd[3].revents && nft_table_read_events(&s->nft) != 0) {
+		if (pfd[3].fd >= 0 && pfd[3].revents && (ret = nft_table_read_events(&s->nft))) {
 			s->nft_check = true;
 			s->dirty = true;
+			/* A socket that cannot be read would wake us for ever. */
+			if (ret < 0) {
+				log_err("cannot read nftables events: %s; no longer watching our table",
+					strerror(-ret));
+				nft_table_stop_events(&s->nft);
+			}
 		}
 		if (pfd[1].revents) {
 			struct signalfd_siginfo si;

@@ -219,6 +219,13 @@ int nft_table_remove(struct nft_table *t, char *err, size_t errlen)
 	return 0;
 }
 
+void nft_table_stop_events(struct nft_table *t)
+{
+	if (t->mon)
+		mnl_socket_close(t->mon);
+	t->mon = NULL;
+}
+
 int nft_table_fd(const struct nft_table *t)
 {
 	return t->mon ? mnl_socket_get_fd(t->mon) : -1;

@@ -63,6 +63,9 @@ bool nft_table_exists(struct nft_table *t);
 /* Deletes the table if it exists.  0, or -errno with nft's message in err. */
 int nft_table_remove(struct nft_table *t, char *err, size_t errlen);
 
+/* Closes the event socket (after an error reading it). */
+void nft_table_stop_events(struct nft_table *t);
+
 /* The event socket (poll it for POLLIN), -1 without one. */
 int nft_table_fd(const struct nft_table *t);
 
