@@ -53,11 +53,13 @@ assert_no_match "$ruleset" "table ip transix-" "ruleset after ifdown"
 assert_match "$ruleset" "table inet filter" "the firewall after ifdown"
 router_exec nft flush ruleset
 
-step "NAT off: the LAN host's private address gets no answer"
-stanza_write
+step "NAT off, a fixed clamp: the LAN host's private address gets no answer"
+stanza_write tunnel-mss-clamp 1400
 router_exec ifup "$WAN_IF"
-table=$(nft_table) || fail "no table (the clamp is on by default)"
+table=$(nft_table) || fail "no table (the clamp is on)"
+echo "$table"
 assert_no_match "$table" "snat" "NAT rules with tunnel-nat unset"
+assert_eq "$(grep -c 'tcp option maxseg size set 1400$' <<<"$table")" 2 "clamp rules set to 1400"
 assert_eq "$(router_checkip)" "$FIXED_IP" "checkip from the router"
 if out=$(lan_checkip 2>&1); then
 	fail "the LAN host got an answer without NAT: $out"

@@ -57,6 +57,14 @@ http_serve "$LAN_NS" "$HOST_BLOCK_ADDR" 80
 ip netns exec "$INET_NS" curl -sSf -o /dev/null --noproxy '*' --max-time 5 "http://$HOST_BLOCK_ADDR/100" ||
 	fail "the block's server is not reachable from the internet"
 
+step "the LAN link goes down and up: the block's route comes back"
+ip -n "$ROUTER_NS" link set "$LAN_IF" down
+assert_eq "$(ip -n "$ROUTER_NS" -4 route show "$BLOCK")" "" "route of the block with the LAN down"
+ip -n "$ROUTER_NS" link set "$LAN_IF" up
+wait_for 30 eval "ip -n $ROUTER_NS -4 route show $BLOCK | grep -q 'dev $LAN_IF .*src $ROUTER_BLOCK_ADDR'" ||
+	fail "the block's route did not come back with the LAN"
+assert_eq "$(lan_checkip --interface "$HOST_BLOCK_ADDR")" "$HOST_BLOCK_ADDR" "checkip from $HOST_BLOCK_ADDR after the flap"
+
 step "ifdown: the block's route and our table go"
 router_exec ifdown "$WAN_IF"
 assert_eq "$(ip -n "$ROUTER_NS" -4 route show "$BLOCK")" "" "route of the block after ifdown"
