@@ -25,8 +25,9 @@ WARNINGS   += -Werror
 endif
 # Quiet when pkg-config or the libraries are not installed yet: "make demo"
 # and "make check" install them first and compile in a sub-make.
-DEPCFLAGS  := $(shell $(PKG_CONFIG) --cflags libmnl libcurl 2>/dev/null)
+DEPCFLAGS  := $(shell $(PKG_CONFIG) --cflags libmnl libcurl libnftables 2>/dev/null)
 MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
+NFT_LIBS   := $(shell $(PKG_CONFIG) --libs libnftables 2>/dev/null)
 CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Ihelpers/lib $(DEPCFLAGS) \
               -DVERSION='"$(VERSION)"' -DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' \
@@ -76,6 +77,8 @@ $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 helpers/transix-register: LDLIBS_EXTRA = $(CURL_LIBS)
+# Our nftables table (issue 10): only the programs that install or remove it.
+helpers/transix-supervisor helpers/transix-hook: LDLIBS_EXTRA = $(NFT_LIBS)
 helpers/transix-%: helpers/transix-%.o $(LIB) $(EXTRA_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(EXTRA_OBJS) $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
 
@@ -156,6 +159,11 @@ check-http: helpers/transix-register
 check-uml: all
 	test/uml/run $(UML_ARGS)
 
+# The UML kernel with nftables (issue 10), cached in /var/cache; test/uml/run
+# builds it too when it is missing.
+uml-kernel:
+	test/uml/kernel/build
+
 # Everything, with one "N passed, N failed" line at the end.  The first
 # command after "git clone" on a fresh Debian 12 machine: as root it
 # installs what is missing first (deps), then compiles in a sub-make (the
@@ -206,7 +214,8 @@ bench: deps
 
 # Build and test dependencies (Debian 12).  As root, installs what is
 # missing; as another user, says what to install and fails if anything is.
-DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev \
+DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev libnftables-dev nftables \
+        linux-source-6.1 flex bison bc jq clang libclang-rt-14-dev \
         user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
         python3 curl iputils-ping procps psmisc util-linux \
         debhelper devscripts lintian fakeroot
@@ -282,7 +291,7 @@ $(file >helpers/.flags,$(BUILD_FLAGS))
 endif
 
 .PHONY: all install uninstall check check-unit check-http check-uml demo bench deps deb lint-deb clean \
-	soak ifupdown2-deb check-deb coverage
+	soak ifupdown2-deb check-deb coverage uml-kernel
 # Keep the objects: otherwise "make install" after "make" relinks everything.
 .SECONDARY: $(PROGS:=.o) $(LIB_OBJS)
 .DELETE_ON_ERROR:

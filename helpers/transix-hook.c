@@ -14,9 +14,11 @@
  * kernel refusal); 100 usage.  A slow ISP never fails ifup: the supervisor
  * carries on.
  */
+#include "block.h"
 #include "config.h"
 #include "defroute.h"
 #include "log.h"
+#include "nft.h"
 #include "proc.h"
 #include "proto.h"
 #include "rtnl.h"
@@ -245,6 +247,26 @@ out:
 	return ret;
 }
 
+/* Issue 10: what the supervisor removes at ifdown, in case it is gone:
+ * our nftables table (by its name) and the block's LAN route. */
+static void down_extras(const struct transix_config *c, struct nl *nl)
+{
+	struct nft_table t;
+	char err[200];
+	unsigned int lan;
+
+	/* Looked up first: a kernel without nftables has nothing to remove,
+	 * and no warning to give. */
+	if (nft_table_open(&t, c->ifname, false) == 0) {
+		if (nft_table_exists(&t) && nft_table_remove(&t, err, sizeof(err)) < 0)
+			log_warn("iface %s: cannot delete nftables table ip %s: %s", c->ifname,
+				 t.name, err);
+		nft_table_close(&t);
+	}
+	if (c->has_block && (lan = if_nametoindex(c->block_lan)))
+		block_route_delete(nl, c->block, c->block_plen, lan);
+}
+
 /* ifdown: the supervisor deletes the tunnel; if it is gone (crashed,
  * killed), we do it, and only a tunnel of our kind under our name. */
 static int down(const struct transix_config *c, struct nl *nl)
@@ -259,6 +281,7 @@ static int down(const struct transix_config *c, struct nl *nl)
 	 * crashed (or killed) one's, with the default route it replaced. */
 	left = state_read(c->ifname, &st) == 0;
 	state_remove(c->ifname);
+	down_extras(c, nl);	/* issue 10: remove at teardown (supervisor gone) */
 	if (!c->has_tunnel)
 		return 0;
 	ret = wan_tunnel_remove(nl, c->tunnel_name);

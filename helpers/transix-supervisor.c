@@ -19,13 +19,16 @@
  * leaves everything in place (the hook replacing us on a repeated ifup);
  * HUP re-checks everything now.
  */
+#include "block.h"
 #include "config.h"
 #include "decide.h"
 #include "defroute.h"
 #include "log.h"
+#include "nft.h"
 #include "proc.h"
 #include "proto.h"
 #include "rtnl.h"
+#include "rtnl-parse.h"
 #include "secret.h"
 #include "state.h"
 #include "wan.h"
@@ -99,6 +102,12 @@ struct supervisor {
 
 	struct status st;
 	char last_logged[256];		/* the waiting reason last logged */
+
+	/* Issue 10: our nftables table and the fixed-IP block's LAN route. */
+	struct nft_table nft;
+	bool nft_open;
+	bool nft_check;			/* an nftables event named our table */
+	char nft_logged[256];		/* the last nftables/block error logged */
 };
 
 /* Wall-clock time for the state file (what an administrator reads). */
@@ -690,12 +699,85 @@ static void restore_default_route(struct nl *nl, const char *text)
 		log_info("put back the IPv4 default route %s", text);
 }
 
-/* The tunnel has just come up (or back): the place for what must follow
- * it (firewall rules, ...). */
-static void tunnel_is_up(struct supervisor *s)
+/* Issue 10: logs an nftables/block problem once, not on every event. */
+static void extras_problem(struct supervisor *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void extras_problem(struct supervisor *s, const char *fmt, ...)
 {
-	(void)s;
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	/* No timer: the next event (a link coming up, HUP) retries, and a
+	 * kernel without nftables does not wake us every few seconds. */
+	if (strcmp(text, s->nft_logged))
+		log_err("%s; retrying at the next change", text);
+	snprintf(s->nft_logged, sizeof(s->nft_logged), "%s", text);
 }
+
+/*
+ * Issue 10, with the tunnel up: apply our nftables table (MSS clamp, NAT)
+ * and route a fixed-IP block to its LAN.  Put the table back when an
+ * nftables event said it was touched and it is no longer what we made
+ * ("nft flush ruleset").  A failure here is logged and retried, never fatal:
+ * the tunnel itself works without it.
+ */
+static void ensure_extras(struct supervisor *s)
+{
+	const struct transix_config *c = &s->cfg;
+	char err[200];
+	int ret;
+
+	if (s->nft_open && (!s->nft.applied || s->nft_check)) {
+		bool had = s->nft.applied;
+
+		s->nft_check = false;
+		if (!had || nft_table_intact(&s->nft) != 1) {
+			if (nft_table_apply(&s->nft, c, err, sizeof(err)) < 0) {
+				extras_problem(s, "cannot install nftables table ip %s: %s",
+					       s->nft.name, err);
+			} else {
+				s->nft_logged[0] = '\0';
+				if (had)
+					log_warn("nftables table ip %s was removed or changed; put back",
+						 s->nft.name);
+				else
+					log_info("installed nftables table ip %s", s->nft.name);
+			}
+		}
+	}
+	if (c->has_block) {
+		unsigned int lan = if_nametoindex(c->block_lan);
+
+		if (!lan)
+			extras_problem(s, "tunnel-block-lan %s: no such device", c->block_lan);
+		else if ((ret = block_route_ensure(&s->rq, c->block, c->block_plen, lan,
+						   c->address)) < 0)
+			extras_problem(s, "cannot route the block to %s: %s", c->block_lan,
+				       nl_strerror(&s->rq, ret));
+	}
+}
+
+/* Issue 10, at teardown: remove our table and the block's LAN route. */
+static void teardown_extras(struct supervisor *s)
+{
+	const struct transix_config *c = &s->cfg;
+	char err[200];
+	unsigned int lan;
+
+	if (s->nft_open && (s->nft.applied || nft_table_exists(&s->nft))) {
+		if (nft_table_remove(&s->nft, err, sizeof(err)) < 0)
+			log_err("cannot delete nftables table ip %s: %s", s->nft.name, err);
+		else
+			log_info("deleted nftables table ip %s", s->nft.name);
+	}
+	if (c->has_block && (lan = if_nametoindex(c->block_lan)) &&
+	    block_route_delete(&s->rq, c->block, c->block_plen, lan) < 0)
+		log_warn("cannot delete the route of the block to %s", c->block_lan);
+}
+
 
 /* all: ifdown (the tunnel is ours by name and kind); otherwise only what
  * this process created (a failed ifup).  The place for what must go with
@@ -706,6 +788,8 @@ static void teardown(struct supervisor *s, bool all)
 
 	stop_registration(s);
 	stop_dhcp(s);
+	if (all || s->tunnel_created)
+		teardown_extras(s);	/* issue 10: nftables table, block route */
 	if (!s->cfg.has_tunnel || !(all || s->tunnel_created))
 		return;
 	ret = wan_tunnel_remove(&s->rq, s->cfg.tunnel_name);
@@ -772,8 +856,6 @@ static int pass(struct supervisor *s)
 	if (d.actions & ACT_RESOLVE)
 		resolve_remote(s);	/* success: dirty, the next pass goes on */
 	if (d.actions & ACT_ENSURE_TUNNEL) {
-		enum tunnel_state before = s->sv.tunnel;
-
 		if (ensure_tunnel(s, err, sizeof(err)) < 0) {
 			s->sv.tunnel = TUNNEL_ERROR;
 			s->sv.kernel_retry_at = clock_ms() + KERNEL_RETRY * SEC;
@@ -792,8 +874,9 @@ static int pass(struct supervisor *s)
 				d.deadline = s->sv.kernel_retry_at;
 		} else {
 			s->sv.tunnel = TUNNEL_UP;
-			if (before != TUNNEL_UP)
-				tunnel_is_up(s);
+			/* Every pass with the tunnel up: the table may have been
+			 * flushed, the block's LAN route lost with its link. */
+			ensure_extras(s);
 		}
 	}
 	if (d.actions & ACT_REGISTER)
@@ -812,6 +895,14 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (wan_event_matters(nlh, s->wan_ifindex, s->tunnel_ifindex))
 		s->dirty = true;
+	/* Issue 10: the block's LAN route (gone with the LAN link). */
+	else if (s->cfg.has_block &&
+		 (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE)) {
+		const struct rtmsg *rtm = rtnl_header(nlh, sizeof(*rtm));
+
+		if (rtm && rtm->rtm_family == AF_INET && rtm->rtm_dst_len == s->cfg.block_plen)
+			s->dirty = true;
+	}
 	return MNL_CB_OK;
 }
 
@@ -891,7 +982,7 @@ static int handle_signal(struct supervisor *s)
 }
 
 /* Everything that wakes us; an absent one has fd -1 (poll ignores it). */
-enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_COUNT };
+enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_NFT, PFD_COUNT };
 
 static int run(struct supervisor *s)
 {
@@ -920,6 +1011,8 @@ static int run(struct supervisor *s)
 		pfd[PFD_SECRET] = (struct pollfd){ .fd = s->secret_fd, .events = POLLIN };
 		pfd[PFD_REGISTER] = (struct pollfd){ .fd = s->reg_fd, .events = POLLIN };
 		pfd[PFD_DHCP] = (struct pollfd){ .fd = s->dhcp_fd, .events = POLLIN };
+		pfd[PFD_NFT] = (struct pollfd){ .fd = s->nft_open ? nft_table_fd(&s->nft) : -1,
+						.events = POLLIN };
 
 		ret = poll(pfd, PFD_COUNT, timeout);
 		if (ret < 0 && errno != EINTR)
@@ -938,6 +1031,19 @@ static int run(struct supervisor *s)
 			secret_changed(s);
 		if (pfd[PFD_DHCP].revents && s->dhcp_fd >= 0)
 			dhcp_done(s);
+		/* Issue 10: re-apply when our table disappears (checked in the
+		 * pass: our own apply also sends events). */
+		if (pfd[PFD_NFT].fd >= 0 && pfd[PFD_NFT].revents &&
+		    (ret = nft_table_read_events(&s->nft))) {
+			s->nft_check = true;
+			s->dirty = true;
+			/* A socket that cannot be read would wake us for ever. */
+			if (ret < 0) {
+				log_err("cannot read nftables events: %s; no longer watching our table",
+					strerror(-ret));
+				nft_table_stop_events(&s->nft);
+			}
+		}
 		if (pfd[PFD_SIGNAL].revents && handle_signal(s) == 0)
 			return 0;
 	}
@@ -1053,6 +1159,13 @@ static int setup(struct supervisor *s, char *err, size_t errlen)
 				    RTMGRP_IPV4_ROUTE)) < 0) {
 		snprintf(err, errlen, "cannot open rtnetlink: %s", strerror(-ret));
 		return -1;
+	}
+	/* Issue 10: the nftables table (MSS clamp, NAT) and its event socket. */
+	if (nft_wanted(&s->cfg)) {
+		if ((ret = nft_table_open(&s->nft, s->cfg.ifname, true)) < 0)
+			log_err("cannot open nftables: %s; no MSS clamping or NAT", strerror(-ret));
+		else
+			s->nft_open = true;
 	}
 	mkdir(STATE_DIR, 0755);
 	ret = state_path(path, sizeof(path), s->cfg.ifname, "pid");

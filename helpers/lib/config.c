@@ -21,6 +21,7 @@ static const char *const known_options[] = {
 	"iid",
 	"tunnel-remote", "tunnel-local", "tunnel-address", "tunnel-name", "tunnel-mtu",
 	"tunnel-encaplimit", "tunnel-default-route", "tunnel-wait",
+	"tunnel-mss-clamp", "tunnel-nat", "tunnel-block-lan",
 	"transix-user", "transix-password-file", "transix-password", "transix-update-url",
 	"transix-timeout", "transix-reregister-interval",
 	NULL,
@@ -329,6 +330,90 @@ static int parse_tunnel(struct parser *p)
 	return 0;
 }
 
+/* Issue 10: the options of our nftables table and of a fixed-IP block. */
+static int parse_nft(struct parser *p)
+{
+	static const char *const need_remote[] = {
+		"tunnel-mss-clamp", "tunnel-nat", "tunnel-block-lan", NULL,
+	};
+	struct transix_config *cfg = p->cfg;
+	const char *v;
+	int r;
+
+	for (const char *const *o = need_remote; *o; o++)
+		if (!cfg->has_tunnel && p->lookup(*o, p->ctx))
+			return bad(p, *o, NULL, "needs tunnel-remote");
+
+	if ((r = get(p, "tunnel-mss-clamp", &v)) < 0)
+		return r;
+	if (r) {
+		bool on;
+		unsigned int mss;
+
+		if (isdigit((unsigned char)v[0]) && strcmp(v, "0") && strcmp(v, "1")) {
+			/* Above the tunnel's MTU - 40 a clamp clamps nothing. */
+			if (parse_uint(p, "tunnel-mss-clamp", v, MIN_MSS_CLAMP, cfg->mtu - 40,
+				       &mss) < 0)
+				return bad(p, "tunnel-mss-clamp", v,
+					   "expected yes, no or an MSS from %d to %u (tunnel-mtu - 40)",
+					   MIN_MSS_CLAMP, cfg->mtu - 40);
+			cfg->mss_clamp = (int)mss;
+		} else if (parse_bool(p, "tunnel-mss-clamp", v, &on) < 0) {
+			return bad(p, "tunnel-mss-clamp", v,
+				   "expected yes, no or an MSS from %d to %u (tunnel-mtu - 40)",
+				   MIN_MSS_CLAMP, cfg->mtu - 40);
+		} else {
+			cfg->mss_clamp = on ? MSS_CLAMP_AUTO : MSS_CLAMP_OFF;
+		}
+	}
+
+	if ((r = get(p, "tunnel-nat", &v)) < 0)
+		return r;
+	if (r && (r = parse_bool(p, "tunnel-nat", v, &cfg->nat)) < 0)
+		return r;
+
+	if ((r = get(p, "tunnel-block-lan", &v)) < 0)
+		return r;
+	if (r) {
+		char net[INET_ADDRSTRLEN], given[INET_ADDRSTRLEN + 4];
+		uint32_t mask, a;
+
+		if (!config_valid_ifname(v))
+			return bad(p, "tunnel-block-lan", v,
+				   "not a valid interface name (1-15 of A-Z a-z 0-9 - _ .)");
+		if (!strcmp(v, cfg->ifname) || !strcmp(v, cfg->tunnel_name))
+			return bad(p, "tunnel-block-lan", v,
+				   "must be a LAN interface, not the WAN or the tunnel");
+		if (!cfg->has_address)
+			return 0;	/* check_combinations() reports it */
+		inet_ntop(AF_INET, &cfg->address, given, INET_ADDRSTRLEN);
+		snprintf(given + strlen(given), 4, "/%u", cfg->address_plen);
+		if (cfg->address_plen < MIN_BLOCK_PLEN || cfg->address_plen > MAX_BLOCK_PLEN)
+			return bad(p, "tunnel-address", given,
+				   "with tunnel-block-lan, a block from /%d to /%d",
+				   MIN_BLOCK_PLEN, MAX_BLOCK_PLEN);
+		mask = ~0U << (32 - cfg->address_plen);
+		a = ntohl(cfg->address.s_addr);
+		if (a & ~mask) {
+			struct in_addr start = { .s_addr = htonl(a & mask) };
+
+			inet_ntop(AF_INET, &start, net, sizeof(net));
+			return bad(p, "tunnel-address", given,
+				   "not aligned: the /%u block containing it starts at %s",
+				   cfg->address_plen, net);
+		}
+		/* The router takes the block's first host address (on the
+		 * tunnel, /32); the block itself is routed to the LAN. */
+		snprintf(cfg->block_lan, sizeof(cfg->block_lan), "%s", v);
+		cfg->has_block = true;
+		cfg->block = cfg->address;
+		cfg->block_plen = cfg->address_plen;
+		cfg->address.s_addr = htonl(a + 1);
+		cfg->address_plen = 32;
+	}
+	return 0;
+}
+
 static int parse_registration(struct parser *p)
 {
 	struct transix_config *cfg = p->cfg;
@@ -455,6 +540,7 @@ int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_f
 	cfg->encaplimit = ENCAPLIMIT_NONE;
 	cfg->default_route = true;
 	cfg->wait = DEFAULT_TUNNEL_WAIT;
+	cfg->mss_clamp = MSS_CLAMP_AUTO;	/* issue 10: on by default */
 	cfg->http_timeout = DEFAULT_HTTP_TIMEOUT;
 	snprintf(cfg->update_url, sizeof(cfg->update_url), "%s", DEFAULT_UPDATE_URL);
 	if (err && errlen)
@@ -478,7 +564,7 @@ int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_f
 		if ((!strncmp(*o, "tunnel-", 7) || !strncmp(*o, "transix-", 8)) && !is_known(*o))
 			return bad(&p, *o, NULL, "unknown option (misspelt?)");
 
-	if ((r = parse_iid(&p)) < 0 || (r = parse_tunnel(&p)) < 0 ||
+	if ((r = parse_iid(&p)) < 0 || (r = parse_tunnel(&p)) < 0 || (r = parse_nft(&p)) < 0 ||
 	    (r = parse_registration(&p)) < 0 || (r = check_combinations(&p)) < 0)
 		return r;
 	return 1;

@@ -21,6 +21,12 @@
 #define ENCAPLIMIT_NONE		(-1)
 #define MAX_HOSTNAME		253
 #define MAX_USER		128
+/* tunnel-mss-clamp (issue 10) */
+#define MSS_CLAMP_OFF		0
+#define MSS_CLAMP_AUTO		(-1)	/* the route's MTU out, tunnel MTU - 40 in */
+#define MIN_MSS_CLAMP		536	/* RFC 879's default: below it, nothing works */
+#define MIN_BLOCK_PLEN		24	/* tunnel-block-lan: /24 to /30 */
+#define MAX_BLOCK_PLEN		30
 
 struct transix_config {
 	char ifname[IF_NAMESIZE];	/* the WAN: the stanza's interface */
@@ -44,6 +50,16 @@ struct transix_config {
 	int encaplimit;			/* ENCAPLIMIT_NONE or 0..255 */
 	bool default_route;
 	unsigned int wait;		/* tunnel-wait, seconds */
+
+	/* Issue 10 (nft.c): tunnel-mss-clamp, tunnel-nat, tunnel-block-lan.
+	 * With a block, address is the router's own (the block's first host
+	 * address, /32 on the tunnel) and the block is routed to block_lan. */
+	int mss_clamp;			/* MSS_CLAMP_OFF, MSS_CLAMP_AUTO or the MSS */
+	bool nat;
+	bool has_block;
+	struct in_addr block;		/* the block's network address */
+	unsigned int block_plen;
+	char block_lan[IF_NAMESIZE];
 
 	/* transix-*: the registration request. */
 	bool has_registration;

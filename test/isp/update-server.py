@@ -121,8 +121,10 @@ class State:
             batch = (
                 "link {verb} {name} type ip6tnl mode ipip6 local {aftr} remote {src} encaplimit none\n"
                 "link set {name} up\n"
-                "route replace {ip}/32 dev {name}\n"
-            ).format(verb=verb, name=name, aftr=self.cfg.aftr, src=source, ip=self.cfg.fixed_ip)
+                "route replace {ip} dev {name}\n"
+            ).format(verb=verb, name=name, aftr=self.cfg.aftr, src=source,
+                     # A fixed-IP block ("203.0.113.8/29") is routed whole.
+                     ip=self.cfg.fixed_ip if "/" in self.cfg.fixed_ip else self.cfg.fixed_ip + "/32")
             r = subprocess.run(["ip", "-batch", "-"], input=batch.encode(),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             if r.returncode != 0:

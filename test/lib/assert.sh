@@ -90,7 +90,7 @@ syslog_sync() {
 # all of them, with their JSON types (s string, n number).
 STATUS_FIELDS='interface:s pid:n health:s message:s token:s local:s tunnel:s remote:s
 remote_address:s address:s mtu:n encaplimit:s tunnel_state:s registration:s
-registered_address:s last_attempt:n last_result:s last_success:n next_retry:n
+failure:s registered_address:s default_before:s last_attempt:n last_result:s last_success:n next_retry:n
 failures:n updated:n'
 _STATUS_JSON_PY='
 import json, sys

@@ -105,7 +105,7 @@ put() {
 	} >"$dir/$ifn.state"
 }
 
-fields='interface,pid,health,message,token,local,tunnel,remote,remote_address,address,mtu,encaplimit,tunnel_state,registration,registered_address,last_attempt,last_result,last_success,next_retry,failures,updated'
+fields='interface,pid,health,message,token,local,tunnel,remote,remote_address,address,mtu,encaplimit,tunnel_state,registration,failure,registered_address,default_before,last_attempt,last_result,last_success,next_retry,failures,updated'
 numbers='pid,mtu,last_attempt,last_success,next_retry,failures,updated'
 
 # --- nothing managed -----------------------------------------------------------
