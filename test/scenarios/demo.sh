@@ -14,7 +14,8 @@ show() { printf '$ %s\n' "$*"; "$@"; }
 say "An emulated ISP: RA for $NGN_PREFIX::/64 with the O flag, DNS by stateless DHCPv6, the AFTR $AFTR, update.transix.jp, and an IPv4 'internet' with checkip at $INET_ADDR"
 isp_setup
 secret=$(stanza_secret)
-stanza_write
+# The README's stanza: inet6 manual, the supervisor owns SLAAC and DNS.
+stanza_write method manual -dhcp
 say "/etc/network/interfaces (the password file is root-only: $(stat -c '%U %a' "$secret"))"
 cat /etc/network/interfaces
 
