@@ -115,8 +115,12 @@ printf 'x%sx\n' "$tag" >/tmp/planted
 out=$( (no_leak_in_files) 2>&1) || :
 [[ $out == *"the canary is in: "*/tmp/planted* ]] || fail "no_leak_in_files missed /tmp/planted: $out"
 rm /tmp/planted
-CANARY_PLANT=$canary sleep 30 &
+CANARY_PLANT=$canary sleep 300 &
 planted=$!
+# Until the exec, the child's /proc shows the parent's environment (a race
+# that a busy machine loses).
+exec_done() { [[ $(<"/proc/$planted/comm") == sleep ]]; }
+wait_for 60 exec_done || fail "the planted sleep did not start"
 out=$( (no_leak_in_proc) 2>&1) || :
 [[ $out == *"LEAK: /proc/$planted/environ (sleep)"* ]] || fail "no_leak_in_proc missed a process environment: $out"
 kill "$planted"
