@@ -123,7 +123,9 @@ status_json() {
 	local out fields k v
 	STATUS=() STATUS_RC=0
 	out=$(ip netns exec "$ROUTER_NS" transix-status --json ${1:+"$1"} 2>&1) || STATUS_RC=$?
-	((STATUS_RC <= 1)) || fail "transix-status --json ${1-}: exit $STATUS_RC: $out"
+	# 0 healthy, 1 unhealthy or temporary failure, 2 refused, 3 local failure
+	# (transix-status(8)); anything else (usage, system error, a crash) fails.
+	((STATUS_RC <= 3)) || fail "transix-status --json ${1-}: exit $STATUS_RC: $out"
 	fields=$(python3 -I -c "$_STATUS_JSON_PY" "$STATUS_FIELDS" "${1-}" <<<"$out" 2>&1) ||
 		fail "transix-status --json ${1-}: $fields"$'\n'"$out"
 	# shellcheck disable=SC2034 # read by the scenarios
