@@ -132,7 +132,7 @@ int service_make_spec(char *out, size_t outlen, const struct service *svc, const
 	if (!strcmp(svc->name, SERVICE_DEFAULT) && auth == svc->auth && !ok)
 		n = snprintf(out, outlen, "%s", url);
 	else
-		n = snprintf(out, outlen, "%s%s%s%s %s", svc->name, auth == AUTH_BASIC ? ",basic" : "",
+		n = snprintf(out, outlen, "%s%s%s%s %s", svc->name, auth != svc->auth && auth == AUTH_BASIC ? ",basic" : "",
 			     ok ? ",ok=" : "", ok ? ok : "", url);
 	if (n < 0 || (size_t)n >= outlen)
 		return reject(why, whylen, "too long");
@@ -296,6 +296,21 @@ static void sanitise(char *dst, size_t dstlen, const char *src, size_t len)
 }
 
 /*
+ * The answer for the status line, unless it holds the password in any
+ * encoding a server echoing its request could use -- checked on the raw
+ * answer AND on the sanitised one: collapsing "pa<TAB><TAB>ss" to "pa ss"
+ * can make a password with a space appear (found by fuzz-answer).
+ */
+static void show(char *shown, size_t shownlen, const char *body, size_t len,
+		 const char *password)
+{
+	sanitise(shown, shownlen, body, len);
+	if (password && *password && (redact_holds_secret(body, len, password) ||
+				       redact_holds_secret(shown, strlen(shown), password)))
+		snprintf(shown, shownlen, "%s", "(answer withheld: it contains the password)");
+}
+
+/*
  * Whether the answer (trailing whitespace trimmed) is one of words: "W" is
  * the whole answer, "W *" the word then a space and anything (DynDNS's
  * "good 203.0.113.10").
@@ -328,17 +343,10 @@ int register_classify_answer(const struct service_request *req, long http_status
 		trimmed--;
 	if (http_status == 200 && matches(req->ok, body, trimmed)) {
 		/* Registered; the answer is shown as is (DynDNS adds the address). */
-		if (password && *password && redact_holds_secret(body, len, password))
-			snprintf(shown, shownlen, "%s", "(answer withheld: it contains the password)");
-		else
-			sanitise(shown, shownlen, body, trimmed);
+		show(shown, shownlen, body, trimmed, password);
 		return REGISTER_OK;
 	}
-	/* In any encoding a server echoing its request could use. */
-	if (password && *password && redact_holds_secret(body, len, password))
-		snprintf(shown, shownlen, "%s", "(answer withheld: it contains the password)");
-	else
-		sanitise(shown, shownlen, body, len);
+	show(shown, shownlen, body, len, password);
 
 	if (http_status >= 300 && http_status < 400)
 		return REGISTER_REFUSED;
