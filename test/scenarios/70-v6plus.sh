@@ -10,7 +10,9 @@ source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"
 source "$TOP/test/lib/services.sh"
 
-export ROUTER_IID=::cb:71:500:0
+# The rule's iid ::cb:71:500:0, spelt so that $NGN_PREFIX$ROUTER_IID is
+# the canonical address the logs print (2001:db8:1:1:cb:71:500:0).
+export ROUTER_IID=:cb:71:500:0
 isp_setup
 service_acceptance v6plus http://fcs.enabler.ne.jp/update OK \
 	transix-service v6plus iid from-address
