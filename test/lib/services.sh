@@ -14,6 +14,7 @@
 #   service's form (the server's log line); the wrong form refused by the
 #   server; a prefix change registers once more, from the new address.
 
+# shellcheck disable=SC2016,SC2317 # eval'd conditions and functions for wait_for
 REGISTER=/usr/libexec/ifupdown-transix/transix-register
 
 # The server's log lines of this service that registered (answer ok_re).

@@ -9,6 +9,7 @@ set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"
+# shellcheck disable=SC2016 # eval'd conditions for wait_for
 
 isp_setup
 stanza_write -iid -tunnel-address -transix-user -transix-password-file \
