@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # eval'd conditions for wait_for
 # Issue 11, DS-Lite (transix's mainstream service) as a new user writes it:
 # transix-service dslite and tunnel-remote the AFTR's name (resolved with
 # the line's own DNS), no iid, no tunnel-address (the B4 address 192.0.0.2
@@ -9,7 +10,6 @@ set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"
-# shellcheck disable=SC2016 # eval'd conditions for wait_for
 
 isp_setup
 stanza_write -iid -tunnel-address -transix-user -transix-password-file \
