@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * transix-register: one registration request to the transix update server,
+ * transix-register: one registration request to an update server, by
+ * default the transix one,
  *
  *   GET URL?username=NAME&password=PASSWORD
  *
- * sent over IPv6 from the given source address (the server registers the
+ * or in the form of another service of the table in service.c (--url
+ * "SERVICE[,basic][,ok=W/W] URL", service.h), sent over IPv6 from the given source address (the server registers the
  * request's source address).  A short-lived program run by the per-interface
  * supervisor for each attempt, so that the long-running supervisor never
  * loads libcurl.  The password comes on standard input, never argv/environ.
@@ -40,6 +42,7 @@
 #include "proto.h"
 #include "redact.h"
 #include "secret.h"
+#include "service.h"
 #include "url.h"
 
 #ifndef VERSION
@@ -63,6 +66,7 @@ enum {
 struct config {
 	const char *iface;
 	const char *url;
+	struct service_request req;	/* the service, parsed from --url */
 	const char *user;
 	char source[INET6_ADDRSTRLEN];	/* canonical form */
 	long connect_timeout;
@@ -89,7 +93,10 @@ static const char usage_text[] =
 	"                        [--connect-timeout SECONDS] [--timeout SECONDS]\n"
 	"\n"
 	"Sends one registration request, GET URL?username=NAME&password=PASSWORD,\n"
-	"over IPv6 from the local address IPV6ADDR.  PASSWORD is the first line of\n"
+	"over IPv6 from the local address IPV6ADDR; with --url \"SERVICE[,basic]\n"
+	"[,ok=WORD/WORD] URL\", in that service's form (transix-register(8)).\n"
+	"The placeholders {user}, {password} and {address} in URL are replaced.\n"
+	"  PASSWORD is the first line of\n"
 	"standard input (at most 255 bytes).  Defaults: --connect-timeout 10, --timeout 30.\n"
 	"Prints one line saying what happened.  Exit status: 0 registered (the answer\n"
 	"was OK), 1 refused by the server (NG, HTTP 3xx/4xx), 100 usage error,\n"
@@ -225,7 +232,7 @@ static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome
 	log_set_ident(cfg->iface);
 	if (check_source(source, cfg->source, o) < 0)
 		return -EINVAL;
-	if (url_check_update_url(cfg->url, why, sizeof(why)) < 0) {
+	if (service_parse_spec(&cfg->req, cfg->url, why, sizeof(why)) < 0) {
 		set_outcome(o, EXIT_USAGE, "usage error: invalid --url: %s", why);
 		return -EINVAL;
 	}
@@ -425,28 +432,19 @@ static void host_of(const char *url, bool with_scheme, char *dst, size_t size)
 	curl_url_cleanup(u);
 }
 
-static void answer_outcome(struct outcome *o, CURL *h, const struct body *b,
-			   const char *password)
+static void answer_outcome(struct outcome *o, CURL *h, const struct config *cfg,
+			   const struct body *b, const char *password)
 {
-	char shown[SHOW_MAX + 1];
-	size_t len = b->len;
+	char shown[SERVICE_SHOW_MAX + 1];
 	long status = 0;
+	int cls;
 
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	while (len > 0 && is_space((unsigned char)b->data[len - 1]))
-		len--;
-	if (status == 200 && len == 2 && !memcmp(b->data, "OK", 2)) {
-		set_outcome(o, EXIT_REGISTERED, "OK");
-		return;
-	}
-
-	/* In any encoding a server echoing its request could use ("%2b", '+'). */
-	if (redact_holds_secret(b->data, b->len, password))
-		snprintf(shown, sizeof(shown), "(answer withheld: it contains the password)");
-	else
-		sanitise(shown, b->data, b->len);
-
-	if (status >= 300 && status < 400) {
+	cls = register_classify_answer(&cfg->req, status, b->data, b->len, password, shown,
+				       sizeof(shown));
+	if (cls == EXIT_REGISTERED) {
+		set_outcome(o, EXIT_REGISTERED, "%s", shown);
+	} else if (status >= 300 && status < 400) {
 		const char *location = NULL;
 		char host[SHOW_MAX + 16] = "";
 
@@ -454,19 +452,18 @@ static void answer_outcome(struct outcome *o, CURL *h, const struct body *b,
 		curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);
 		if (location)
 			host_of(location, true, host, sizeof(host));
-		set_outcome(o, EXIT_REFUSED, "HTTP %ld redirect%s%s not followed", status,
+		set_outcome(o, cls, "HTTP %ld redirect%s%s not followed", status,
 			    *host ? " to " : "", host);
-	} else if (status >= 500) {
-		/* The server's trouble, not a verdict on us: retried soon. */
-		set_outcome(o, EXIT_TEMPFAIL, "HTTP %ld%s%s", status, *shown ? ": " : "", shown);
 	} else if (status != 200) {
-		set_outcome(o, EXIT_REFUSED, "HTTP %ld%s%s", status, *shown ? ": " : "", shown);
+		set_outcome(o, cls, "HTTP %ld%s%s", status, *shown ? ": " : "", shown);
 	} else if (!*shown) {
-		set_outcome(o, EXIT_REFUSED, "empty answer");
-	} else if (!strcmp(shown, "OK")) {
-		set_outcome(o, EXIT_REFUSED, "unexpected answer: whitespace before OK");
+		set_outcome(o, cls, "empty answer");
+	} else if (cls == EXIT_REFUSED && register_classify_answer(&cfg->req, status, shown,
+								    strlen(shown), NULL, shown,
+								    sizeof(shown)) == EXIT_REGISTERED) {
+		set_outcome(o, cls, "unexpected answer: whitespace before %s", shown);
 	} else {
-		set_outcome(o, EXIT_REFUSED, "%s", shown);
+		set_outcome(o, cls, "%s", shown);
 	}
 }
 
@@ -483,7 +480,7 @@ static void failure_outcome(struct outcome *o, CURL *h, CURLcode rc, const struc
 	curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &t_total);
 	curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got_body);
 	curl_easy_getinfo(h, CURLINFO_HEADER_SIZE, &got_header);
-	host_of(cfg->url, false, host, sizeof(host));
+	host_of(cfg->req.url, false, host, sizeof(host));
 
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -597,11 +594,17 @@ static void request(struct outcome *o, const struct config *cfg, const char *url
 	SETOPT(CURLOPT_WRITEFUNCTION, on_body);
 	SETOPT(CURLOPT_WRITEDATA, b);
 	SETOPT(CURLOPT_USERAGENT, "ifupdown-transix/" VERSION);
+	/* Basic auth by libcurl's own options, never a header built here. */
+	if (cfg->req.auth == AUTH_BASIC) {
+		SETOPT(CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		SETOPT(CURLOPT_USERNAME, cfg->user);
+		SETOPT(CURLOPT_PASSWORD, password);
+	}
 #undef SETOPT
 
 	rc = curl_easy_perform(h);
 	if (rc == CURLE_OK)
-		answer_outcome(o, h, b, password);
+		answer_outcome(o, h, cfg, b, password);
 	else
 		failure_outcome(o, h, rc, cfg, b);
 
@@ -659,7 +662,7 @@ int main(int argc, char *argv[])
 		set_outcome(&o, EXIT_TEMPFAIL, "cannot initialise libcurl");
 		goto out;
 	}
-	url = url_build_request(cfg.url, cfg.user, password);
+	url = service_build_url(&cfg.req, cfg.user, password, cfg.source);
 	if (!url) {
 		set_outcome(&o, EXIT_TEMPFAIL, "out of memory");
 		goto cleanup;

@@ -24,6 +24,7 @@ static const char *const known_options[] = {
 	"tunnel-mss-clamp", "tunnel-nat", "tunnel-block-lan",
 	"transix-user", "transix-password-file", "transix-password", "transix-update-url",
 	"transix-timeout", "transix-reregister-interval",
+	"transix-service", "transix-auth", "transix-success",
 	NULL,
 };
 
@@ -220,8 +221,14 @@ static int parse_iid(struct parser *p)
 
 	if (r <= 0)
 		return r;
+	/* Filled in by parse_service(), once tunnel-address is known. */
+	if (!strcmp(v, "from-address")) {
+		cfg->iid_from_address = true;
+		cfg->has_iid = true;
+		return 0;
+	}
 	if (inet_pton(AF_INET6, v, &cfg->iid) != 1)
-		return bad(p, "iid", v, "not an interface identifier like ::feed");
+		return bad(p, "iid", v, "not an interface identifier like ::feed (or from-address)");
 	for (int i = 0; i < 8; i++)
 		if (cfg->iid.s6_addr[i])
 			return bad(p, "iid", v, "the upper 64 bits must be zero (like ::feed)");
@@ -414,6 +421,143 @@ static int parse_nft(struct parser *p)
 	return 0;
 }
 
+/*
+ * transix-service and what it decides (issue 11): the iid rule, DS-Lite's
+ * B4 address, and the request as transix-register gets it.  After
+ * parse_tunnel() and parse_nft(): the rule needs the fixed address.
+ */
+static int parse_service(struct parser *p)
+{
+	struct transix_config *cfg = p->cfg;
+	const struct service *svc;
+	const char *v;
+	int r;
+
+	if ((r = get(p, "transix-service", &v)) < 0)
+		return r;
+	svc = service_find(r ? v : SERVICE_DEFAULT);
+	if (!svc)
+		return bad(p, "transix-service", v,
+			   "unknown service (transix, v6plus, ocn, dslite or generic)");
+	cfg->service = svc;
+
+	/* DS-Lite: the B4 address of RFC 6333 unless told otherwise. */
+	if (!svc->registers && cfg->has_tunnel && !cfg->has_address) {
+		inet_pton(AF_INET, "192.0.0.2", &cfg->address);
+		cfg->address_plen = 32;
+		cfg->has_address = true;
+	}
+
+	if (cfg->iid_from_address && svc->iid != IID_FROM_ADDRESS)
+		return bad(p, "iid", "from-address",
+			   "only for a service whose rule derives it (v6plus, ocn), not %s",
+			   svc->name);
+	if (svc->iid == IID_FROM_ADDRESS && cfg->has_address && !cfg->has_local) {
+		struct in6_addr want;
+		char shown[INET6_ADDRSTRLEN], given[INET6_ADDRSTRLEN], v4[INET_ADDRSTRLEN];
+		struct in_addr from = cfg->has_block ? cfg->block : cfg->address;
+
+		service_iid_from_ipv4(&want, from);
+		inet_ntop(AF_INET6, &want, shown, sizeof(shown));
+		inet_ntop(AF_INET, &from, v4, sizeof(v4));
+		if (cfg->has_iid && !cfg->iid_from_address && memcmp(&want, &cfg->iid, sizeof(want))) {
+			inet_ntop(AF_INET6, &cfg->iid, given, sizeof(given));
+			return bad(p, "iid", given,
+				   "contradicts transix-service %s: from %s the rule gives %s (or write iid from-address)",
+				   svc->name, v4, shown);
+		}
+		cfg->iid = want;
+		cfg->has_iid = true;
+	} else if (cfg->iid_from_address) {
+		return bad(p, "iid", "from-address", "needs tunnel-address");
+	}
+	return 0;
+}
+
+/* The update URL, authentication and success words: cfg->update_url. */
+static int parse_request(struct parser *p, const char *user)
+{
+	struct transix_config *cfg = p->cfg;
+	const struct service *svc = cfg->service;
+	const char *url = NULL, *auth_v, *ok_v;
+	enum service_auth auth = svc->auth;
+	char why[128], ok[SERVICE_OK_MAX + 1] = "";
+	int r;
+
+	if ((r = get(p, "transix-update-url", &url)) < 0)
+		return r;
+	if ((r = get(p, "transix-auth", &auth_v)) < 0)
+		return r;
+	if ((r = get(p, "transix-success", &ok_v)) < 0)
+		return r;
+
+	if (!svc->registers) {
+		static const char *const none[] = {
+			"transix-user", "transix-update-url", "transix-auth", "transix-success", NULL,
+		};
+
+		for (const char *const *o = none; *o; o++)
+			if (p->lookup(*o, p->ctx))
+				return bad(p, *o, NULL, "transix-service %s sends no registration request",
+					   svc->name);
+		cfg->update_url[0] = '\0';
+		return 0;
+	}
+	if (strcmp(svc->name, "generic")) {
+		if (auth_v)
+			return bad(p, "transix-auth", auth_v,
+				   "only with transix-service generic (%s's is fixed)", svc->name);
+		if (ok_v)
+			return bad(p, "transix-success", ok_v,
+				   "only with transix-service generic (%s's answers are fixed)",
+				   svc->name);
+	} else if (user && !url) {
+		return bad(p, "transix-service", "generic",
+			   "needs transix-update-url (a URL with {user}, {password}, {address})");
+	}
+	if (auth_v) {
+		if (!strcmp(auth_v, "basic"))
+			auth = AUTH_BASIC;
+		else if (!strcmp(auth_v, "query"))
+			auth = AUTH_QUERY;
+		else
+			return bad(p, "transix-auth", auth_v, "expected basic or query");
+	}
+	if (ok_v) {
+		/* Space-separated words in the stanza, '/' in the request spec. */
+		size_t n = 0;
+
+		for (const char *w = ok_v; *w;) {
+			size_t wl = strcspn(w, " \t");
+
+			if (wl) {
+				for (size_t i = 0; i < wl; i++)
+					if (w[i] <= ' ' || w[i] >= 0x7f || w[i] == ',' || w[i] == '/')
+						return bad(p, "transix-success", ok_v,
+							   "words of printable ASCII without , or /");
+				if (wl > SERVICE_WORD_MAX || n + wl + 1 > SERVICE_OK_MAX)
+					return bad(p, "transix-success", ok_v, "too long");
+				if (n)
+					ok[n++] = '/';
+				memcpy(ok + n, w, wl);
+				n += wl;
+				ok[n] = '\0';
+			}
+			w += wl;
+			w += strspn(w, " \t");
+		}
+	}
+	if (!user && !url)
+		return 0;	/* no registration: nothing to build */
+	if (url && !strcmp(svc->name, SERVICE_DEFAULT) && url_check_update_url(url, why, sizeof(why)) < 0)
+		return bad(p, "transix-update-url", url, "%s", why);
+	if (service_make_spec(cfg->update_url, sizeof(cfg->update_url), svc, url, auth,
+			      ok_v ? ok : NULL, why, sizeof(why)) < 0)
+		return bad(p, url ? "transix-update-url" : "transix-service", url ? url : svc->name,
+			   "%s", why);
+	return 0;
+}
+
 static int parse_registration(struct parser *p)
 {
 	struct transix_config *cfg = p->cfg;
@@ -455,15 +599,8 @@ static int parse_registration(struct parser *p)
 		return bad(p, "transix-password", NULL,
 			   "cannot be used together with transix-password-file");
 
-	if ((r = get(p, "transix-update-url", &v)) < 0)
+	if ((r = parse_request(p, user)) < 0)
 		return r;
-	if (r) {
-		char why[128];
-
-		if (url_check_update_url(v, why, sizeof(why)) < 0)
-			return bad(p, "transix-update-url", v, "%s", why);
-		snprintf(cfg->update_url, sizeof(cfg->update_url), "%s", v);
-	}
 	if ((r = get(p, "transix-timeout", &v)) < 0)
 		return r;
 	if (r && (r = parse_uint(p, "transix-timeout", v, 1, 300, &cfg->http_timeout)) < 0)
@@ -543,6 +680,7 @@ int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_f
 	cfg->mss_clamp = MSS_CLAMP_AUTO;	/* issue 10: on by default */
 	cfg->http_timeout = DEFAULT_HTTP_TIMEOUT;
 	snprintf(cfg->update_url, sizeof(cfg->update_url), "%s", DEFAULT_UPDATE_URL);
+	cfg->service = service_find(SERVICE_DEFAULT);
 	if (err && errlen)
 		err[0] = '\0';
 
@@ -565,7 +703,7 @@ int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_f
 			return bad(&p, *o, NULL, "unknown option (misspelt?)");
 
 	if ((r = parse_iid(&p)) < 0 || (r = parse_tunnel(&p)) < 0 || (r = parse_nft(&p)) < 0 ||
-	    (r = parse_registration(&p)) < 0 || (r = check_combinations(&p)) < 0)
+	    (r = parse_service(&p)) < 0 || (r = parse_registration(&p)) < 0 || (r = check_combinations(&p)) < 0)
 		return r;
 	return 1;
 }

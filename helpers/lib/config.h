@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "service.h"
 #include "url.h"	/* URL_MAX_LEN */
 
 #define DEFAULT_TUNNEL_MTU	1460
@@ -61,12 +62,20 @@ struct transix_config {
 	unsigned int block_plen;
 	char block_lan[IF_NAMESIZE];
 
+	/* transix-service (issue 11): the table entry; iid from-address, or
+	 * no iid with a service whose rule derives it, sets iid from
+	 * tunnel-address (the block's network address with tunnel-block-lan). */
+	const struct service *service;
+	bool iid_from_address;
+
 	/* transix-*: the registration request. */
 	bool has_registration;
 	char user[MAX_USER + 1];
 	char password_file[4096];
 	bool has_inline_password;	/* the value itself stays in the environment */
-	char update_url[URL_MAX_LEN + 1];
+	/* The request as transix-register takes it (--url): the plain URL for
+	 * transix, "SERVICE[,basic][,ok=...] URL" otherwise (service.h). */
+	char update_url[URL_MAX_LEN + SERVICE_OK_MAX + 48];
 	unsigned int http_timeout;	/* transix-timeout */
 	unsigned int reregister;	/* transix-reregister-interval, 0 = never */
 };

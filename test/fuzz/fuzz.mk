@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # libFuzzer targets (clang, ASan+UBSan) for every parser that reads outside
-# input: the stanza options, URLs, the state file, the password file, and
+# input: the stanza options, URLs, the state file, the password file, the
+# update server's answer and the request spec (fuzz-answer: service.c), and
 # rtnetlink answers and events.  Included by the Makefile.
 #
 #   make fuzz-build              builds test/fuzz/build/fuzz-*

@@ -16,6 +16,22 @@ customer's fixed IPv4 address into it.  Before that no tunnel matches the
 router's packets, so the kernel drops them: unregistered routers get no IPv4.
 A registration from a new source address moves the tunnel.
 
+Other services (issue 11), told apart by the request's path, each with its
+exact parameter names, authentication and answers; a request in any other
+form is refused, which proves the client's form in the tests:
+
+    v6plus   GET /update?user=U&pass=P            200 "OK" | 403 "NG";
+             a transix-style username=/password= -> 400 "bad parameters"
+    ocn      GET /nic/update?hostname=U + HTTP Basic U:P
+             no Basic auth -> 401 "badauth" (WWW-Authenticate: Basic);
+             wrong credentials -> 200 "badauth"; another hostname ->
+             200 "nohost"; registered -> 200 "good <fixed_ip>" (a new
+             source) | "nochg <fixed_ip>" (the same source again)
+    generic  GET /reseller/update?login=U&key=P&addr=SOURCE  (an emulated
+             reseller: addr must be the request's own source address)
+             200 "SUCCESS" | 200 "FAILED"
+The log line then carries service=NAME after the source address.
+
 Scripting: each request consumes the first line of the control file (if
 any): ok | ng | NNN (an HTTP status, e.g. 500) | hang | slow:SECONDS | close.
 With the file empty, requests get normal behaviour.
@@ -182,6 +198,9 @@ class UpdateHandler(http.server.BaseHTTPRequestHandler):
         if source.startswith("::ffff:"):
             source = source[7:]
         path, _, query = self.path.partition("?")
+        if path in OTHER_SERVICES:
+            OTHER_SERVICES[path](self, st, cfg, source, parse_query(query))
+            return
         if path != "/request":
             st.log("%d %s path-not-found answer=404" % (time.time(), source))
             self.reply(404, "Not Found")
@@ -236,6 +255,99 @@ class UpdateHandler(http.server.BaseHTTPRequestHandler):
                 self.reply(500, "provisioning failed")
                 return
         self.reply(200, answer)
+
+
+def _other_log(st, source, service, user, pw_ok, answer, password):
+    st.log("%d %s service=%s user=%s password=%s answer=%s" % (
+        time.time(), source, service, safe_for_log(user, password),
+        "match" if pw_ok else "mismatch", answer))
+
+
+def _provision(handler, st, cfg, source):
+    try:
+        st.register(cfg.user, source)
+    except RuntimeError:
+        handler.reply(500, "provisioning failed")
+        return False
+    return True
+
+
+def serve_v6plus(handler, st, cfg, source, params):
+    """JPIX v6plus fixed IP: user= and pass= in the query."""
+    password = cfg.password()
+    if "username" in params or "password" in params or "user" not in params \
+            or "pass" not in params:
+        _other_log(st, source, "v6plus", params.get("user", params.get("username", b"")),
+                   False, "400-form", password)
+        handler.reply(400, "bad parameters")
+        return
+    user = params["user"]
+    pw_ok = params["pass"] == password
+    ok = cfg.user is not None and user == cfg.user.encode() and pw_ok
+    item = st.next_script_item()
+    if len(item) == 3 and item.isdigit():
+        _other_log(st, source, "v6plus", user, pw_ok, item, password)
+        handler.reply(int(item), "Error")
+        return
+    _other_log(st, source, "v6plus", user, pw_ok, "OK" if ok else "NG", password)
+    if not ok:
+        handler.reply(403, "NG")
+    elif _provision(handler, st, cfg, source):
+        handler.reply(200, "OK")
+
+
+def serve_ocn(handler, st, cfg, source, params):
+    """OCN fixed IP (IPoE): DynDNS style, hostname= and HTTP Basic auth."""
+    import base64
+    password = cfg.password()
+    auth = handler.headers.get("Authorization", "")
+    if not auth.startswith("Basic "):
+        _other_log(st, source, "ocn", params.get("hostname", b""), False, "401-noauth",
+                   password)
+        handler.send_response(401)
+        handler.send_header("WWW-Authenticate", 'Basic realm="ocn"')
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", "7")
+        handler.end_headers()
+        handler.wfile.write(b"badauth")
+        return
+    try:
+        user, _, pw = base64.b64decode(auth[6:], validate=True).partition(b":")
+    except ValueError:
+        user, pw = b"", b""
+    pw_ok = pw == password
+    if cfg.user is None or user != cfg.user.encode() or not pw_ok:
+        answer = "badauth"
+    elif params.get("hostname") != cfg.user.encode():
+        answer = "nohost"
+    else:
+        answer = "nochg" if st.tunnels.get(cfg.user, (None, None))[1] == source else "good"
+    _other_log(st, source, "ocn", user, pw_ok, answer, password)
+    if answer in ("good", "nochg") and not _provision(handler, st, cfg, source):
+        return
+    ip = cfg.fixed_ip.split("/")[0]
+    handler.reply(200, answer + (" " + ip if answer in ("good", "nochg") else ""))
+
+
+def serve_reseller(handler, st, cfg, source, params):
+    """An unlisted reseller: login=, key=, addr= (our own source address)."""
+    password = cfg.password()
+    user = params.get("login", b"")
+    pw_ok = params.get("key") == password
+    ok = cfg.user is not None and user == cfg.user.encode() and pw_ok and \
+        params.get("addr", b"").decode(errors="replace") == source
+    _other_log(st, source, "generic", user, pw_ok, "SUCCESS" if ok else "FAILED", password)
+    if not ok:
+        handler.reply(200, "FAILED")
+    elif _provision(handler, st, cfg, source):
+        handler.reply(200, "SUCCESS")
+
+
+OTHER_SERVICES = {
+    "/update": serve_v6plus,
+    "/nic/update": serve_ocn,
+    "/reseller/update": serve_reseller,
+}
 
 
 class CheckipHandler(http.server.BaseHTTPRequestHandler):

@@ -32,6 +32,7 @@
 #   isp_carrier_off / isp_carrier_on   the ONU off and on: no carrier
 #   isp_renumber NEW_PREFIX/64
 #   isp_update_script ITEM...      ok | ng | NNN | hang | slow:SECONDS | close
+#   isp_dslite_aftr ROUTER_ADDR    a DS-Lite AFTR (B4 192.0.0.2, NAT) at $DSLITE_AFTR
 #   isp_update_requests / isp_update_count
 #   isp_registered_source [USER]
 #   isp_dump
@@ -62,6 +63,7 @@ _isp_defaults
 export AFTR=2001:db8:ffff::140
 export DNS6=2001:db8:ffff::53
 export UPDATE_ADDR=2001:db8:ffff::400
+export DSLITE_AFTR=2001:db8:ffff::150 DSLITE_AFTR_DEAD=2001:db8:ffff::151
 export UPDATE_HOST=update.transix.jp
 export UPDATE_URL=http://update.transix.jp/request
 export INET_ADDR=198.51.100.1 ISP_INET_ADDR=198.51.100.254
@@ -293,6 +295,14 @@ _isp_write_dnsmasq_conf() {
 		host-record=$UPDATE_HOST,$UPDATE_ADDR
 		host-record=update.example,$UPDATE_ADDR
 		host-record=gw.transix.jp,$AFTR
+		# Issue 11: the other services' update servers (one emulator,
+		# told apart by path), and a DS-Lite AFTR name with two AAAA.
+		host-record=fcs.enabler.ne.jp,$UPDATE_ADDR
+		host-record=ipoe-static.ocn.ad.jp,$UPDATE_ADDR
+		host-record=reseller.example,$UPDATE_ADDR
+		host-record=dslite.aftr.test,$DSLITE_AFTR
+		host-record=dslite2.aftr.test,$DSLITE_AFTR_DEAD
+		host-record=dslite2.aftr.test,$DSLITE_AFTR
 		# Answer every name ourselves: NODATA for the A of an AAAA-only
 		# name (like a real server), NXDOMAIN for unknown names.
 		local=/#/
@@ -383,6 +393,28 @@ isp_carrier_off() {
 isp_carrier_on() {
 	ip -n "$ISP_NS" link set "$ISP_LINK" up
 	ip -n "$ISP_NS" addr replace "$ISP_LINK_ADDR/64" dev "$ISP_WAN_IF" nodad
+}
+
+# isp_dslite_aftr ROUTER_ADDR: a DS-Lite AFTR at $DSLITE_AFTR for the B4
+# at ROUTER_ADDR: an ipip6 tunnel to it, 192.0.0.2 routed into it, and the
+# AFTR's NAT of the B4 address to its own $ISP_INET_ADDR (DS-Lite: the
+# customer has no public IPv4).  $DSLITE_AFTR_DEAD answers nothing: no
+# tunnel ends there.  Call once the router's address is known.
+isp_dslite_aftr() {
+	ip -n "$ISP_NS" -batch - <<-EOF || return
+		address add $DSLITE_AFTR/128 dev lo
+		link add dsl-1 type ip6tnl mode ipip6 local $DSLITE_AFTR remote $1 encaplimit none
+		link set dsl-1 up
+		route replace 192.0.0.2/32 dev dsl-1
+	EOF
+	ip netns exec "$ISP_NS" nft -f - <<-EOF
+		table ip aftr {
+			chain post {
+				type nat hook postrouting priority srcnat;
+				ip saddr 192.0.0.2 oifname "inet0" snat to $ISP_INET_ADDR
+			}
+		}
+	EOF
 }
 
 # isp_update_script ITEM...: queue answers of the update server, consumed
