@@ -41,6 +41,9 @@ assert_match "$(isp_update_requests)" " $ROUTER_ADDR user=$TRANSIX_USER password
 # step aside for the executor; under ifupdown2 the addon replaces them.
 sups=$(pgrep -c -f "^transix-supervisor" || true)
 assert_eq "$sups" 1 "supervisors"
+syslog_sync
+starts=$(grep -c -E 'transix-supervisor\[[0-9]+\]: [^ ]+: started$' /var/log/syslog || true)
+assert_eq "$starts" 1 "supervisor starts for one ifup"
 
 step "$FRONTEND: ifup again: nothing changes"
 first=$(ifindex)
@@ -72,7 +75,7 @@ assert_no_match "$(ip -n "$ROUTER_NS" token list 2>/dev/null)" "::feed" "token c
 
 step "$FRONTEND: a bad value: our one line, naming the option as spelt; nothing made"
 mtu=$(frontend_opt tunnel-mtu)
-sed -i "s/^\t$(frontend_opt tunnel-address) .*/&\n\t$mtu 99999/" /etc/network/interfaces
+sed -i -e "/^\t$mtu /d" -e "s/^\t$(frontend_opt tunnel-address) .*/&\n\t$mtu 99999/" /etc/network/interfaces
 rc=0
 out=$(router_exec ifup "$WAN_IF" 2>&1) || rc=$?
 echo "exit $rc: $out"

@@ -76,7 +76,13 @@ frontend_opt() {
 
 # shellcheck disable=SC2120 # optional arguments
 frontend_stanza() {
-	stanza_write method manual -dhcp "$@"
+	if [[ $FRONTEND == ifupdown2 ]]; then
+		# Else ifupdown2's address module deletes the SLAAC address
+		# (<prefix>::iid) on every later ifup and ifreload.
+		stanza_write method manual -dhcp address-purge no "$@"
+	else
+		stanza_write method manual -dhcp "$@"
+	fi
 	if [[ $FRONTEND == ifupdown-ng ]]; then
 		sed -i 's/^\ttunnel-/\ttransix-tunnel-/' /etc/network/interfaces
 	fi
