@@ -7,6 +7,7 @@
 # ifupdown-ng).  Where the front ends differ (interfaces-transix(5),
 # "FRONT ENDS") the difference is asserted, not skipped.
 set -eu
+# shellcheck disable=SC2016 # wait_for evals its words: expanded when tried
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"

@@ -10,6 +10,7 @@
 # non-zero (in the set).
 # uml-timeout: 400
 FRONTEND=ifupdown2
+# shellcheck disable=SC2001 # one prefix per line
 
 frontend_ifupdown2_extras() {
 	local out rc first pid ours
