@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2016 # wait_for evals its words: expanded when tried
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Issue 12: the scenario set every front end must pass, with one behaviour
@@ -7,7 +7,6 @@
 # ifupdown-ng).  Where the front ends differ (interfaces-transix(5),
 # "FRONT ENDS") the difference is asserted, not skipped.
 set -eu
-# shellcheck disable=SC2016 # wait_for evals its words: expanded when tried
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"

@@ -9,8 +9,8 @@
 # leaves an unchanged stanza alone, and a bad value makes ifup exit
 # non-zero (in the set).
 # uml-timeout: 400
+# shellcheck disable=SC2001,SC2016 # one prefix per line; wait_for evals its words
 FRONTEND=ifupdown2
-# shellcheck disable=SC2001 # one prefix per line
 
 frontend_ifupdown2_extras() {
 	local out rc first pid ours
