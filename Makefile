@@ -65,7 +65,12 @@ HOOK_PHASES := pre-up up down post-down
 HOOKS     := $(foreach p,$(HOOK_PHASES),ifupdown-method/if-$(p).d/transix)
 MAN_SRCS  := $(wildcard man/*.[0-9])
 
-all: $(PROGS) $(HOOKS)
+# Issue 12: the ifupdown-ng executor and the ifupdown2 addon module.
+FRONTENDS := ifupdown-method/ifupdown-ng/transix ifupdown-method/ifupdown2/transix.py
+NGEXECDIR := $(LIBEXECDIR)/ifupdown-ng
+I2ADDONDIR := $(PREFIX)/share/ifupdown2/addons
+
+all: $(PROGS) $(HOOKS) $(FRONTENDS)
 
 helpers/%.o: helpers/%.c helpers/.flags
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -89,6 +94,14 @@ ifupdown-method/if-%.d/transix: ifupdown-method/hook.in Makefile
 	sed -e 's|@PKGLIBEXECDIR@|$(PKGLIBEXECDIR)|g' -e 's|@PHASE@|$*|g' $< > $@
 	chmod 755 $@
 
+ifupdown-method/ifupdown-ng/transix: ifupdown-method/ifupdown-ng.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PKGLIBEXECDIR@|$(PKGLIBEXECDIR)|g' $< > $@
+	chmod 755 $@
+
+ifupdown-method/ifupdown2/transix.py: ifupdown-method/ifupdown2/transix.py.in Makefile
+	sed -e 's|@PKGLIBEXECDIR@|$(PKGLIBEXECDIR)|g' $< > $@
+
 install: all
 	install -d $(DESTDIR)$(PKGLIBEXECDIR) $(DESTDIR)$(SBINDIR)
 	install -m 755 helpers/transix-hook helpers/transix-supervisor \
@@ -99,6 +112,9 @@ install: all
 		install -m 755 ifupdown-method/if-$$p.d/transix \
 			$(DESTDIR)$(SYSCONFDIR)/network/if-$$p.d/transix; \
 	done
+	install -d $(DESTDIR)$(NGEXECDIR) $(DESTDIR)$(I2ADDONDIR)
+	install -m 755 ifupdown-method/ifupdown-ng/transix $(DESTDIR)$(NGEXECDIR)/transix
+	install -m 644 ifupdown-method/ifupdown2/transix.py $(DESTDIR)$(I2ADDONDIR)/transix.py
 	# The administrator's password files go here: root only.
 	install -d -m 700 $(DESTDIR)$(SYSCONFDIR)/ifupdown-transix
 	install -d $(DESTDIR)$(DOCDIR)/examples
@@ -114,6 +130,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(PKGLIBEXECDIR)
 	rm -f $(DESTDIR)$(SBINDIR)/transix-status
 	rm -f $(foreach p,$(HOOK_PHASES),$(DESTDIR)$(SYSCONFDIR)/network/if-$(p).d/transix)
+	rm -f $(DESTDIR)$(NGEXECDIR)/transix $(DESTDIR)$(I2ADDONDIR)/transix.py
 	rm -f $(foreach m,$(MAN_SRCS),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -rf $(DESTDIR)$(DOCDIR)
 
@@ -172,7 +189,7 @@ uml-kernel:
 # so that dpkg really runs prerm/postrm.  DEB=file.deb runs all the
 # real-kernel scenarios against that installed package instead of against
 # "make install".  SAN=1: the four programs built with ASan+UBSan.
-check: deps ifupdown2-deb
+check: deps ifupdown2-deb ifupdown-ng-deb
 	$(MAKE) --no-print-directory all $(UNIT_BINS)
 	$(if $(DEB),,$(MAKE) --no-print-directory check-deb)
 	DEB=$(DEB) PKG=$(if $(DEB),,$(CHECK_DEB_DIR)/pkg.deb) UML_ARGS="$(UML_ARGS)" test/check
@@ -188,7 +205,7 @@ soak: deps
 # plain "make" rebuilds them without), the guest writes its .gcda through a
 # hostfs mount of helpers/ (one guest at a time: they would share the
 # files).  UML_ARGS may pick scenarios.
-coverage: ifupdown2-deb
+coverage: ifupdown2-deb ifupdown-ng-deb
 	$(MAKE) --no-print-directory deps DEPS="$(DEPS) gcovr"
 	rm -f helpers/*.gcda helpers/lib/*.gcda helpers/*.gcno helpers/lib/*.gcno
 	rm -rf test/unit/build
@@ -234,22 +251,23 @@ deps:
 	apt-get update && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends $$missing
 
-# ifupdown2 is only downloaded: the ifupdown2 scenario swaps it in inside its
-# throwaway guest root.  Kept in /var/cache/ifupdown-transix (as root) so
-# that every clone on the machine reuses it, and copied to test/.cache.
+# ifupdown2 and ifupdown-ng (issue 12) are only downloaded: their scenarios
+# swap them in inside the throwaway guest root.  Kept in
+# /var/cache/ifupdown-transix (as root) so that every clone on the machine
+# reuses them, and copied to test/.cache.
 IFUPDOWN2_CACHE := /var/cache/ifupdown-transix
-ifupdown2-deb:
-	@ls test/.cache/ifupdown2_*.deb >/dev/null 2>&1 && exit 0; \
+ifupdown2-deb ifupdown-ng-deb:
+	@p=$(@:-deb=); ls test/.cache/$${p}_*.deb >/dev/null 2>&1 && exit 0; \
 	mkdir -p test/.cache; \
-	if ls $(IFUPDOWN2_CACHE)/ifupdown2_*.deb >/dev/null 2>&1; then \
-		cp $(IFUPDOWN2_CACHE)/ifupdown2_*.deb test/.cache/ && exit 0; \
+	if ls $(IFUPDOWN2_CACHE)/$${p}_*.deb >/dev/null 2>&1; then \
+		cp $(IFUPDOWN2_CACHE)/$${p}_*.deb test/.cache/ && exit 0; \
 	fi; \
 	if [ "$$(id -u)" = 0 ]; then dir=$(IFUPDOWN2_CACHE); else dir=test/.cache; fi; \
 	mkdir -p $$dir && cd $$dir && \
-	{ apt-get download ifupdown2 2>/dev/null || \
-	  { [ "$$(id -u)" = 0 ] && apt-get update >/dev/null && apt-get download ifupdown2; }; } || \
-	{ echo "make: cannot download ifupdown2 (as root: apt-get update, then make check again)" >&2; exit 1; }; \
-	cd $(CURDIR) && { [ -e test/.cache/$$(basename $$dir/ifupdown2_*.deb) ] || cp $$dir/ifupdown2_*.deb test/.cache/; }
+	{ apt-get download $$p 2>/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update >/dev/null && apt-get download $$p; }; } || \
+	{ echo "make: cannot download $$p (as root: apt-get update, then make check again)" >&2; exit 1; }; \
+	cd $(CURDIR) && { [ -e test/.cache/$$(basename $$dir/$${p}_*.deb) ] || cp $$dir/$${p}_*.deb test/.cache/; }
 
 # The .deb of this tree for the package lifecycle scenario, built in a copy
 # under build/ (dpkg-buildpackage writes to the parent directory); its unit
@@ -279,7 +297,7 @@ lint-deb:
 	rc=$$?; rm -rf $$tmp; exit $$rc
 
 clean:
-	rm -f helpers/*.o helpers/*.d helpers/lib/*.o helpers/lib/*.d $(LIB) $(PROGS) $(HOOKS) helpers/.flags
+	rm -f helpers/*.o helpers/*.d helpers/lib/*.o helpers/lib/*.d $(LIB) $(PROGS) $(HOOKS) $(FRONTENDS) helpers/.flags
 	rm -f test/uml/san-options.[od] helpers/*.gc?? helpers/lib/*.gc??
 	rm -rf test/unit/build build
 
@@ -291,7 +309,7 @@ $(file >helpers/.flags,$(BUILD_FLAGS))
 endif
 
 .PHONY: all install uninstall check check-unit check-http check-uml demo bench deps deb lint-deb clean \
-	soak ifupdown2-deb check-deb coverage uml-kernel
+	soak ifupdown2-deb ifupdown-ng-deb check-deb coverage uml-kernel
 # Keep the objects: otherwise "make install" after "make" relinks everything.
 .SECONDARY: $(PROGS:=.o) $(LIB_OBJS)
 .DELETE_ON_ERROR:

@@ -313,6 +313,55 @@ static int post_down(const struct transix_config *c, struct nl *nl)
 	return 0;
 }
 
+/* Issue 12: "transix-hook check", for ifupdown2's "ifquery --check" (our
+ * addon module): one JSON object on stdout, for each option we can compare
+ * with the kernel, {"have": what the kernel has or null, "ok": equal}.
+ * Values are ours (parsed, printed by inet_ntop/printf): nothing from the
+ * stanza is echoed unparsed.  Changes nothing. */
+static void check_item(bool *first, const char *option, const char *have, bool ok)
+{
+	printf("%s\"%s\":{\"have\":", *first ? "" : ",", option);
+	if (have)
+		printf("\"%s\"", have);
+	else
+		printf("null");
+	printf(",\"ok\":%s}", ok ? "true" : "false");
+	*first = false;
+}
+
+static int check(const struct transix_config *c, struct nl *nl)
+{
+	char buf[INET6_ADDRSTRLEN + 16];
+	struct link_info li;
+	bool first = true, tun;
+
+	printf("{");
+	if (c->has_iid) {
+		struct in6_addr tok;
+		unsigned int ifindex = if_nametoindex(c->ifname);
+		bool got = ifindex && token_get(nl, ifindex, &tok) == 0;
+
+		check_item(&first, "iid", got ? inet_ntop(AF_INET6, &tok, buf, sizeof(buf)) : NULL,
+			   got && !memcmp(&tok, &c->iid, sizeof(tok)));
+	}
+	if (c->has_tunnel) {
+		tun = link_get(nl, c->tunnel_name, 0, &li) == 0 && !strcmp(li.kind, "ip6tnl");
+		check_item(&first, "tunnel-name", tun ? li.name : NULL, tun);
+		if (!c->remote_is_name)
+			check_item(&first, "tunnel-remote",
+				   tun ? inet_ntop(AF_INET6, &li.tnl_remote, buf, sizeof(buf)) : NULL,
+				   tun && !memcmp(&li.tnl_remote, &c->remote, sizeof(c->remote)));
+		if (c->has_local)
+			check_item(&first, "tunnel-local",
+				   tun ? inet_ntop(AF_INET6, &li.tnl_local, buf, sizeof(buf)) : NULL,
+				   tun && !memcmp(&li.tnl_local, &c->local, sizeof(c->local)));
+		snprintf(buf, sizeof(buf), "%u", tun ? li.mtu : 0);
+		check_item(&first, "tunnel-mtu", tun ? buf : NULL, tun && li.mtu == c->mtu);
+	}
+	printf("}\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const phases[] = { "pre-up", "up", "down", "post-down" };
@@ -322,13 +371,30 @@ int main(int argc, char **argv)
 	struct nl nl;
 	int phase = -1, ret;
 
+	/* Issue 12, front ends.  "ifupdown-ng": run as ifupdown-ng's executor
+	 * (/usr/libexec/ifupdown-ng/transix), which names the phase in $PHASE;
+	 * its other phases (depend, create, post-up, pre-down, destroy) are
+	 * nothing to us.  Otherwise the phase is our argv (an if-*.d hook). */
+	const char *ng_phase = argc == 2 && !strcmp(argv[1], "ifupdown-ng") ? getenv("PHASE") : NULL;
+	bool check_only = argc == 2 && !strcmp(argv[1], "check");	/* ifquery --check */
+
 	for (int i = 0; argc == 2 && i < 4; i++)
-		if (!strcmp(argv[1], phases[i]))
+		if (!strcmp(ng_phase ? ng_phase : argv[1], phases[i]))
 			phase = i;
+	if (ng_phase && phase < 0)
+		return 0;
+	if (check_only)
+		phase = PRE_UP;		/* parsed like pre-up; see below */
 	if (phase < 0) {
-		fprintf(stderr, "usage: %s pre-up|up|down|post-down (run by ifupdown)\n", argv[0]);
+		fprintf(stderr, "usage: %s pre-up|up|down|post-down|ifupdown-ng|check (run by ifupdown)\n",
+			argv[0]);
 		return HOOK_USAGE;
 	}
+	/* ifupdown-ng also runs the if-*.d hooks (run-parts, with the same
+	 * environment): there our executor does the work, once.  Only ng sets
+	 * METHOD=none (a method neither classic ifupdown nor ifupdown2 has). */
+	if (!ng_phase && !check_only && getenv("METHOD") && !strcmp(getenv("METHOD"), "none"))
+		return 0;
 	/* "ifup -a" runs hooks once more for the pseudo-interface --all. */
 	if (!iface || !*iface || !strcmp(iface, "--all"))
 		return 0;
@@ -353,6 +419,11 @@ int main(int argc, char **argv)
 	if ((ret = nl_open(&nl, 0)) < 0) {
 		log_err("iface %s: cannot open rtnetlink: %s", iface, strerror(-ret));
 		return 1;
+	}
+	if (check_only) {
+		ret = check(&cfg, &nl);
+		nl_close(&nl);
+		return ret < 0 ? 1 : 0;
 	}
 	switch (phase) {
 	case PRE_UP:

@@ -31,11 +31,51 @@ static const char *const known_options[] = {
 struct parser {
 	struct transix_config *cfg;
 	const char *ifname;
-	config_lookup_fn lookup;
+	config_lookup_fn lookup;	/* the caller's: both spellings go through it */
 	void *ctx;
 	char *err;
 	size_t errlen;
 };
+
+/*
+ * Issue 12: every "tunnel-X" may also be spelt "transix-tunnel-X".
+ * ifupdown-ng's automatic executor selection runs its own "tunnel"
+ * executor for any "tunnel-*" option (which fails without tunnel-mode);
+ * the "transix-" spelling selects our executor instead.  Accepted by all
+ * three front ends, so one stanza works everywhere.
+ */
+#define ALIAS_PREFIX "transix-"
+
+static bool has_alias(const char *option)
+{
+	return !strncmp(option, "tunnel-", 7);
+}
+
+/* The spelling the stanza uses for option (for error messages). */
+static const char *spelt(struct parser *p, const char *option, char *buf, size_t len)
+{
+	if (has_alias(option) && !p->lookup(option, p->ctx)) {
+		snprintf(buf, len, ALIAS_PREFIX "%s", option);
+		if (p->lookup(buf, p->ctx))
+			return buf;
+	}
+	return option;
+}
+
+/* Either spelling's value, or NULL; *twice when both are given. */
+static const char *lookup_either(struct parser *p, const char *option, bool *twice)
+{
+	const char *v = p->lookup(option, p->ctx), *a = NULL;
+	char alias[64];
+
+	*twice = false;
+	if (has_alias(option)) {
+		snprintf(alias, sizeof(alias), ALIAS_PREFIX "%s", option);
+		a = p->lookup(alias, p->ctx);
+	}
+	*twice = v && a;
+	return v ? v : a;
+}
 
 /*
  * A value fit for a terminal and syslog: printable ASCII as is, a backslash
@@ -73,14 +113,15 @@ static const char *escape(char *dst, size_t len, const char *src)
 static int __attribute__((format(printf, 4, 5)))
 bad(struct parser *p, const char *option, const char *value, const char *fmt, ...)
 {
-	char why[256], shown[256], name[128];
+	char why[256], shown[256], name[128], alias[64];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	/* The option's name too: an unknown one comes from the environment. */
-	escape(name, sizeof(name), option);
+	/* The option's name too: an unknown one comes from the environment.
+	 * Named as the stanza spells it (tunnel-X or transix-tunnel-X). */
+	escape(name, sizeof(name), spelt(p, option, alias, sizeof(alias)));
 	if (value)
 		snprintf(p->err, p->errlen, "iface %s: option %s \"%s\": %s", p->ifname, name,
 			 escape(shown, sizeof(shown), value), why);
@@ -93,11 +134,14 @@ bad(struct parser *p, const char *option, const char *value, const char *fmt, ..
  * newlines: a repeated option is an error, never a silent first-wins. */
 static int get(struct parser *p, const char *option, const char **value)
 {
-	const char *v = p->lookup(option, p->ctx);
+	bool twice;
+	const char *v = lookup_either(p, option, &twice);
 
 	*value = v;
 	if (!v)
 		return 0;
+	if (twice)
+		return bad(p, option, NULL, "given twice (also as " ALIAS_PREFIX "%s)", option);
 	if (strchr(v, '\n'))
 		return bad(p, option, NULL, "given more than once");
 	if (!*v)
@@ -345,10 +389,11 @@ static int parse_nft(struct parser *p)
 	};
 	struct transix_config *cfg = p->cfg;
 	const char *v;
+	bool twice;
 	int r;
 
 	for (const char *const *o = need_remote; *o; o++)
-		if (!cfg->has_tunnel && p->lookup(*o, p->ctx))
+		if (!cfg->has_tunnel && lookup_either(p, *o, &twice))
 			return bad(p, *o, NULL, "needs tunnel-remote");
 
 	if ((r = get(p, "tunnel-mss-clamp", &v)) < 0)
@@ -620,6 +665,8 @@ static int parse_registration(struct parser *p)
 
 static bool is_known(const char *name)
 {
+	if (!strncmp(name, ALIAS_PREFIX "tunnel-", strlen(ALIAS_PREFIX "tunnel-")))
+		name += strlen(ALIAS_PREFIX);
 	for (const char *const *k = known_options; *k; k++)
 		if (!strcmp(*k, name))
 			return true;
@@ -628,8 +675,10 @@ static bool is_known(const char *name)
 
 static bool has_any_option(struct parser *p)
 {
+	bool twice;
+
 	for (const char *const *k = known_options; *k; k++)
-		if (p->lookup(*k, p->ctx))
+		if (lookup_either(p, *k, &twice))
 			return true;
 	return false;
 }
@@ -642,10 +691,11 @@ static int check_combinations(struct parser *p)
 		"tunnel-encaplimit", "tunnel-default-route", NULL,
 	};
 	struct transix_config *cfg = p->cfg;
+	bool twice;
 
 	if (!cfg->has_tunnel)
 		for (const char *const *o = need_remote; *o; o++)
-			if (p->lookup(*o, p->ctx))
+			if (lookup_either(p, *o, &twice))
 				return bad(p, *o, NULL, "needs tunnel-remote");
 	if (cfg->has_tunnel && !cfg->has_address)
 		return bad(p, "tunnel-remote", NULL,

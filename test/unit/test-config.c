@@ -360,6 +360,44 @@ static void test_env_names(void)
 	config_free_names(names);
 }
 
+/* Issue 12: the spelling ifupdown-ng does not route to its tunnel
+ * executor, the same config as the tunnel-X one. */
+static void test_transix_spelling(void)
+{
+	const struct opt ng[] = {
+		{ "iid", "::feed" }, { "transix-tunnel-remote", "2001:db8:ffff::140" },
+		{ "transix-tunnel-address", "203.0.113.5" }, { "transix-tunnel-mtu", "1400" },
+		{ "transix-user", "USER" },
+		{ "transix-password-file", "/etc/ifupdown-transix/ens224.1000.secret" },
+		{ NULL, NULL },
+	};
+	const struct opt ng_bad[] = {
+		{ "transix-tunnel-mtu", "99999" }, { "iid", "::feed" },
+		{ "transix-tunnel-remote", "2001:db8:ffff::140" },
+		{ "transix-tunnel-address", "203.0.113.5" }, { NULL, NULL },
+	};
+	const struct opt both[] = {
+		{ "transix-tunnel-mtu", "1400" }, { "tunnel-mtu", "1400" }, BASE, { NULL, NULL },
+	};
+	const struct opt typo[] = { { "transix-tunnel-adress", "1" }, BASE, { NULL, NULL } };
+	const struct opt alone[] = {
+		{ "iid", "::feed" }, { "transix-tunnel-address", "203.0.113.5" }, { NULL, NULL },
+	};
+	struct transix_config c;
+	char err[256], buf[64];
+
+	CHECK_INT(parse(&c, ng, err, sizeof(err)), 1);
+	CHECK(c.has_tunnel && c.has_address && c.has_registration);
+	CHECK_STR(inet_ntop(AF_INET6, &c.remote, buf, sizeof(buf)), "2001:db8:ffff::140");
+	CHECK_STR(inet_ntop(AF_INET, &c.address, buf, sizeof(buf)), "203.0.113.5");
+	CHECK_INT(c.mtu, 1400);
+	/* Errors name the option as the stanza spells it. */
+	expect_error(ng_bad, "option transix-tunnel-mtu \"99999\"");
+	expect_error(both, "option tunnel-mtu: given twice (also as transix-tunnel-mtu)");
+	expect_error(typo, "option transix-tunnel-adress: unknown option");
+	expect_error(alone, "option transix-tunnel-address: needs tunnel-remote");
+}
+
 int main(void)
 {
 	test_full_stanza();
@@ -373,5 +411,6 @@ int main(void)
 	test_env_names();
 	test_mutations_caught();
 	test_error_escapes_controls();
+	test_transix_spelling();
 	return unit_done("test-config");
 }
