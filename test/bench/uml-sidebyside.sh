@@ -172,6 +172,15 @@ for variant in name literal; do
 	done
 done
 
+# RFC 4429 optimistic DAD (issue 13's idea), ours only: the kernel's floor
+# with the token address usable at once ("usable" column) against the
+# runs above; whether IPv4 gains depends on whether the supervisor and
+# ip6tnl use an optimistic address.
+router_exec sysctl -q -w net.ipv6.conf.default.optimistic_dad=1 net.ipv6.conf.default.use_optimistic=1
+stanza_write method manual -dhcp transix-update-url "http://[$UPDATE_ADDR]/request"
+for ((i = 0; i < 3; i++)); do one_run ours optdad; done
+router_exec sysctl -q -w net.ipv6.conf.default.optimistic_dad=0 net.ipv6.conf.default.use_optimistic=0
+
 cols="side  url     ifup   ::feed ::feed ::feed   DNS   floor   IPv4  IPv4-   procs"
 sub="                    seen usable  valid  known               floor"
 report "side by side, $RUNS runs each, alternating (ms after ifup starts; UML)"
@@ -179,8 +188,8 @@ report "$cols"
 report "$sub"
 while read -r line; do report "$line"; done </tmp/bench.rows
 col() { awk -v s="$1" -v v="$2" -v c="$3" '$1 == s && $2 == v {print $c}' /tmp/bench.rows; }
-for variant in name literal; do
-	for c in 3:ifup 4:feed_seen 6:feed_valid 8:floor 9:ipv4 10:ipv4_after_floor 11:procs; do
+for variant in name literal optdad; do
+	for c in 3:ifup 4:feed_seen 5:feed_usable 6:feed_valid 8:floor 9:ipv4 10:ipv4_after_floor 11:procs; do
 		n=${c%%:*} what=${c#*:}
 		s=$(col seed "$variant" "$n" | median) o=$(col ours "$variant" "$n" | median)
 		r=-
