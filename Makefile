@@ -82,8 +82,9 @@ $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 helpers/transix-register: LDLIBS_EXTRA = $(CURL_LIBS)
-# Our nftables table (issue 10): only the programs that install or remove it.
-helpers/transix-supervisor helpers/transix-hook: LDLIBS_EXTRA = $(NFT_LIBS)
+# Our nftables table (issue 10): only the programs that install or remove it
+# (issue 13: transix-nft for the supervisor, which stays without libnftables).
+helpers/transix-nft helpers/transix-hook: LDLIBS_EXTRA = $(NFT_LIBS)
 helpers/transix-%: helpers/transix-%.o $(LIB) $(EXTRA_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(EXTRA_OBJS) $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
 
@@ -105,7 +106,7 @@ ifupdown-method/ifupdown2/transix.py: ifupdown-method/ifupdown2/transix.py.in Ma
 install: all
 	install -d $(DESTDIR)$(PKGLIBEXECDIR) $(DESTDIR)$(SBINDIR)
 	install -m 755 helpers/transix-hook helpers/transix-supervisor \
-		helpers/transix-register $(DESTDIR)$(PKGLIBEXECDIR)/
+		helpers/transix-register helpers/transix-nft $(DESTDIR)$(PKGLIBEXECDIR)/
 	install -m 755 helpers/transix-status $(DESTDIR)$(SBINDIR)/
 	for p in $(HOOK_PHASES); do \
 		install -d $(DESTDIR)$(SYSCONFDIR)/network/if-$$p.d; \
@@ -126,7 +127,7 @@ install: all
 
 # Leaves /etc/ifupdown-transix: it holds the administrator's passwords.
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PKGLIBEXECDIR)/,transix-hook transix-supervisor transix-register)
+	rm -f $(addprefix $(DESTDIR)$(PKGLIBEXECDIR)/,transix-hook transix-supervisor transix-register transix-nft)
 	-rmdir $(DESTDIR)$(PKGLIBEXECDIR)
 	rm -f $(DESTDIR)$(SBINDIR)/transix-status
 	rm -f $(foreach p,$(HOOK_PHASES),$(DESTDIR)$(SYSCONFDIR)/network/if-$(p).d/transix)

@@ -104,9 +104,18 @@ struct supervisor {
 	char last_logged[256];		/* the waiting reason last logged */
 
 	/* Issue 10: our nftables table and the fixed-IP block's LAN route. */
-	struct nft_table nft;
+	/* The table is applied and removed by transix-nft (issue 13: no
+	 * libnftables in this process); we only watch its events. */
+	struct nft_watch nft;
 	bool nft_open;
-	bool nft_check;			/* an nftables event named our table */
+	bool nft_check;			/* another process touched our table */
+	bool nft_applied;
+	bool nft_failed;		/* wait for the next change before retrying */
+	bool nft_putback;		/* the running apply puts it back */
+	pid_t nft_pid;			/* transix-nft running */
+	int nft_fd;			/* its standard output */
+	size_t nft_len;
+	char nft_out[256];
 	char nft_logged[256];		/* the last nftables/block error logged */
 };
 
@@ -699,6 +708,117 @@ static void restore_default_route(struct nl *nl, const char *text)
 		log_info("put back the IPv4 default route %s", text);
 }
 
+/*
+ * Issue 13: transix-nft ACTION IFNAME, the ruleset on its stdin for
+ * "apply"; its one-line answer comes back on a pipe.  Our event socket
+ * ignores the transactions of this pid: they are our own.
+ */
+static int start_nft(struct supervisor *s, const char *action)
+{
+	char text[NFT_RULESET_MAX], prog[] = "transix-nft", act[16];
+	int in[2], out[2], ret = 0;
+	pid_t pid;
+
+	snprintf(act, sizeof(act), "%s", action);
+	if (!strcmp(action, "apply") && (ret = nft_ruleset_text(&s->cfg, text, sizeof(text))) < 0)
+		return ret;
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		ret = -errno;
+		close(in[0]);
+		close(in[1]);
+		return ret;
+	}
+	char *const argv[] = { prog, act, s->cfg.ifname, NULL };
+	char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	char *const envp[] = { path, NULL };
+	const int fds[] = { in[0], out[1], -1 };
+
+	pid = spawn_clean(PKGLIBEXECDIR "/transix-nft", argv, envp, fds, 3, 0);
+	close(in[0]);
+	close(out[1]);
+	/* Far less than a pipe holds: this write cannot block. */
+	if (pid > 0 && !strcmp(action, "apply") && write(in[1], text, strlen(text)) < 0)
+		ret = -errno;
+	close(in[1]);
+	if (pid < 0) {
+		close(out[0]);
+		return (int)pid;
+	}
+	s->nft_pid = pid;
+	s->nft_fd = out[0];
+	s->nft_len = 0;
+	s->nft_out[0] = '\0';
+	s->nft.ignore_pid = pid;
+	return ret;
+}
+
+/* transix-nft has exited (its pipe at EOF): its exit status, the line in
+ * nft_out (no newline). */
+static int reap_nft(struct supervisor *s)
+{
+	int status = 0;
+
+	close(s->nft_fd);
+	s->nft_fd = -1;
+	while (waitpid(s->nft_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	s->nft_pid = 0;
+	s->nft_out[s->nft_len] = '\0';
+	s->nft_out[strcspn(s->nft_out, "\r\n")] = '\0';
+	if (!s->nft_out[0])
+		snprintf(s->nft_out, sizeof(s->nft_out), "transix-nft: exit status %d",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void extras_problem(struct supervisor *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The apply has ended: say so; readiness waited for it (report()). */
+static void finish_nft(struct supervisor *s)
+{
+	int code = reap_nft(s);
+
+	s->dirty = true;
+	if (code != 0) {
+		s->nft_applied = false;
+		s->nft_failed = true;
+		extras_problem(s, "cannot install nftables table ip %s: %s", s->nft.name,
+			       s->nft_out);
+		return;
+	}
+	s->nft_applied = true;
+	s->nft_logged[0] = '\0';
+	if (s->nft_putback)
+		log_warn("nftables table ip %s was removed or changed; put back", s->nft.name);
+	else
+		log_info("installed nftables table ip %s", s->nft.name);
+}
+
+static void read_nft(struct supervisor *s)
+{
+	ssize_t n = read(s->nft_fd, s->nft_out + s->nft_len, sizeof(s->nft_out) - 1 - s->nft_len);
+
+	if (n > 0) {
+		s->nft_len += (size_t)n;
+		if (s->nft_len < sizeof(s->nft_out) - 1)
+			return;
+	} else if (n < 0 && errno == EINTR) {
+		return;
+	}
+	finish_nft(s);
+}
+
+static void stop_nft(struct supervisor *s)
+{
+	if (!s->nft_pid)
+		return;
+	kill(s->nft_pid, SIGTERM);
+	reap_nft(s);
+}
+
 /* Issue 10: logs an nftables/block problem once, not on every event. */
 static void extras_problem(struct supervisor *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -727,26 +847,13 @@ static void extras_problem(struct supervisor *s, const char *fmt, ...)
 static void ensure_extras(struct supervisor *s)
 {
 	const struct transix_config *c = &s->cfg;
-	char err[200];
 	int ret;
 
-	if (s->nft_open && (!s->nft.applied || s->nft_check)) {
-		bool had = s->nft.applied;
-
+	if (s->nft_open && !s->nft_pid && !s->nft_failed && (!s->nft_applied || s->nft_check)) {
+		s->nft_putback = s->nft_applied;
 		s->nft_check = false;
-		if (!had || nft_table_intact(&s->nft) != 1) {
-			if (nft_table_apply(&s->nft, c, err, sizeof(err)) < 0) {
-				extras_problem(s, "cannot install nftables table ip %s: %s",
-					       s->nft.name, err);
-			} else {
-				s->nft_logged[0] = '\0';
-				if (had)
-					log_warn("nftables table ip %s was removed or changed; put back",
-						 s->nft.name);
-				else
-					log_info("installed nftables table ip %s", s->nft.name);
-			}
-		}
+		if ((ret = start_nft(s, "apply")) < 0)
+			extras_problem(s, "cannot start transix-nft: %s", strerror(-ret));
 	}
 	if (c->has_block) {
 		unsigned int lan = if_nametoindex(c->block_lan);
@@ -764,14 +871,34 @@ static void ensure_extras(struct supervisor *s)
 static void teardown_extras(struct supervisor *s)
 {
 	const struct transix_config *c = &s->cfg;
-	char err[200];
 	unsigned int lan;
+	int ret;
 
-	if (s->nft_open && (s->nft.applied || nft_table_exists(&s->nft))) {
-		if (nft_table_remove(&s->nft, err, sizeof(err)) < 0)
-			log_err("cannot delete nftables table ip %s: %s", s->nft.name, err);
-		else
-			log_info("deleted nftables table ip %s", s->nft.name);
+	stop_nft(s);
+	/* Waited for: ifdown returns with the table gone.  transix-nft looks
+	 * first, so that an absent table is no news (exit 3). */
+	if (s->nft_open) {
+		if ((ret = start_nft(s, "remove")) < 0) {
+			log_err("cannot start transix-nft: %s", strerror(-ret));
+		} else {
+			while (s->nft_len < sizeof(s->nft_out) - 1) {
+				ssize_t n = read(s->nft_fd, s->nft_out + s->nft_len,
+						 sizeof(s->nft_out) - 1 - s->nft_len);
+
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n <= 0)
+					break;
+				s->nft_len += (size_t)n;
+			}
+			ret = reap_nft(s);
+			if (ret == 0)
+				log_info("deleted nftables table ip %s", s->nft.name);
+			else if (ret != 3)
+				log_err("cannot delete nftables table ip %s: %s", s->nft.name,
+					s->nft_out);
+		}
+		s->nft_applied = false;
 	}
 	if (c->has_block && (lan = if_nametoindex(c->block_lan)) &&
 	    block_route_delete(&s->rq, c->block, c->block_plen, lan) < 0)
@@ -833,7 +960,10 @@ static void report(struct supervisor *s)
 				    s->st.address, local, s->st.remote_address);
 		else
 			set_message(s, LOG_INFO, "%s registered", local);
-		notify(s, NOTIFY_READY, s->st.message);
+		/* Issue 13: the table is applied beside the registration; ifup
+		 * returns once both are done (finish_nft makes a pass). */
+		if (!s->nft_pid)
+			notify(s, NOTIFY_READY, s->st.message);
 	} else if (s->sv.reg == REG_RUNNING || s->sv.reg == REG_IDLE) {
 		set_message(s, QUIET, "registering %s", local);
 	} else {
@@ -963,6 +1093,7 @@ static int handle_signal(struct supervisor *s)
 	case SIGHUP:
 		/* Everything now, a refused registration too. */
 		s->dirty = true;
+		s->nft_failed = false;
 		s->sv.next_attempt = 0;
 		s->sv.resolve_at = 0;
 		s->sv.kernel_retry_at = 0;
@@ -982,7 +1113,8 @@ static int handle_signal(struct supervisor *s)
 }
 
 /* Everything that wakes us; an absent one has fd -1 (poll ignores it). */
-enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_NFT, PFD_COUNT };
+enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_NFT, PFD_NFTRUN,
+       PFD_COUNT };
 
 static int run(struct supervisor *s)
 {
@@ -1011,8 +1143,9 @@ static int run(struct supervisor *s)
 		pfd[PFD_SECRET] = (struct pollfd){ .fd = s->secret_fd, .events = POLLIN };
 		pfd[PFD_REGISTER] = (struct pollfd){ .fd = s->reg_fd, .events = POLLIN };
 		pfd[PFD_DHCP] = (struct pollfd){ .fd = s->dhcp_fd, .events = POLLIN };
-		pfd[PFD_NFT] = (struct pollfd){ .fd = s->nft_open ? nft_table_fd(&s->nft) : -1,
+		pfd[PFD_NFT] = (struct pollfd){ .fd = s->nft_open ? nft_watch_fd(&s->nft) : -1,
 						.events = POLLIN };
+		pfd[PFD_NFTRUN] = (struct pollfd){ .fd = s->nft_fd, .events = POLLIN };
 
 		ret = poll(pfd, PFD_COUNT, timeout);
 		if (ret < 0 && errno != EINTR)
@@ -1031,19 +1164,23 @@ static int run(struct supervisor *s)
 			secret_changed(s);
 		if (pfd[PFD_DHCP].revents && s->dhcp_fd >= 0)
 			dhcp_done(s);
-		/* Issue 10: re-apply when our table disappears (checked in the
-		 * pass: our own apply also sends events). */
+		/* Issue 10: re-apply when another process touched our table
+		 * (our own transix-nft's transactions are ignored by pid).
+		 * Read before the child's exit: its events are queued by then. */
 		if (pfd[PFD_NFT].fd >= 0 && pfd[PFD_NFT].revents &&
-		    (ret = nft_table_read_events(&s->nft))) {
+		    (ret = nft_watch_read(&s->nft))) {
 			s->nft_check = true;
+			s->nft_failed = false;	/* a change: worth another try */
 			s->dirty = true;
 			/* A socket that cannot be read would wake us for ever. */
 			if (ret < 0) {
 				log_err("cannot read nftables events: %s; no longer watching our table",
 					strerror(-ret));
-				nft_table_stop_events(&s->nft);
+				nft_watch_close(&s->nft);
 			}
 		}
+		if (pfd[PFD_NFTRUN].revents && s->nft_fd >= 0)
+			read_nft(s);
 		if (pfd[PFD_SIGNAL].revents && handle_signal(s) == 0)
 			return 0;
 	}
@@ -1162,7 +1299,7 @@ static int setup(struct supervisor *s, char *err, size_t errlen)
 	}
 	/* Issue 10: the nftables table (MSS clamp, NAT) and its event socket. */
 	if (nft_wanted(&s->cfg)) {
-		if ((ret = nft_table_open(&s->nft, s->cfg.ifname, true)) < 0)
+		if ((ret = nft_watch_open(&s->nft, s->cfg.ifname)) < 0)
 			log_err("cannot open nftables: %s; no MSS clamping or NAT", strerror(-ret));
 		else
 			s->nft_open = true;
@@ -1185,7 +1322,7 @@ int main(int argc, char **argv)
 {
 	static struct supervisor s = {
 		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
-		.dhcp_fd = -1,
+		.dhcp_fd = -1, .nft_fd = -1,
 	};
 	char err[400];
 	int ret;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Our nftables table: MSS clamping and NAT on the tunnel (see nft.h).
- * libnftables parses the text we build (every value in it validated by
- * config.c or printed by us); libmnl listens to the nftables events.
+ * Our nftables table: MSS clamping and NAT on the tunnel (see nft.h): the
+ * ruleset text, and the event socket the supervisor watches (libmnl only;
+ * libnftables parses the text in nftables.c, outside the daemon).
  */
 #include "nft.h"
 
@@ -12,7 +12,6 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <nftables/libnftables.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,142 +102,65 @@ int nft_ruleset_text(const struct transix_config *cfg, char *buf, size_t len)
 	return t.full ? -ENOSPC : (int)t.used;
 }
 
-/* --- libnftables ------------------------------------------------------------ */
-
-static void copy_error(struct nft_table *t, char *err, size_t errlen)
+int nft_watch_open(struct nft_watch *w, const char *ifname)
 {
-	const char *e = nft_ctx_get_error_buffer(t->ctx);
-	size_t n;
-
-	if (!err || !errlen)
-		return;
-	/* nft's first line says what; the rest is a caret under the input. */
-	n = e ? strcspn(e, "\n") : 0;
-	snprintf(err, errlen, "%.*s", (int)n, n ? e : "nftables error");
-}
-
-int nft_table_open(struct nft_table *t, const char *ifname, bool monitor)
-{
-	memset(t, 0, sizeof(*t));
-	nft_table_name(t->name, ifname);
-	t->ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!t->ctx)
-		return -ENOMEM;
-	if (nft_ctx_buffer_output(t->ctx) || nft_ctx_buffer_error(t->ctx)) {
-		nft_table_close(t);
-		return -ENOMEM;
-	}
-	if (!monitor)
-		return 0;
-	t->mon = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (!t->mon || mnl_socket_bind(t->mon, 1U << (NFNLGRP_NFTABLES - 1), MNL_SOCKET_AUTOPID)) {
+	memset(w, 0, sizeof(*w));
+	nft_table_name(w->name, ifname);
+	w->mon = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (!w->mon || mnl_socket_bind(w->mon, 1U << (NFNLGRP_NFTABLES - 1), MNL_SOCKET_AUTOPID)) {
 		int ret = -errno;
 
-		nft_table_close(t);
+		nft_watch_close(w);
 		return ret;
 	}
 	return 0;
 }
 
-void nft_table_close(struct nft_table *t)
+void nft_watch_close(struct nft_watch *w)
 {
-	if (t->mon)
-		mnl_socket_close(t->mon);
-	if (t->ctx)
-		nft_ctx_free(t->ctx);
-	free(t->expected);
-	t->mon = NULL;
-	t->ctx = NULL;
-	t->expected = NULL;
+	if (w->mon)
+		mnl_socket_close(w->mon);
+	w->mon = NULL;
 }
 
-/* "list table": the listing (malloc'd) or NULL when absent. */
-static char *listing(struct nft_table *t)
+int nft_watch_fd(const struct nft_watch *w)
 {
-	char cmd[64 + NFT_TABLE_MAX];
-	const char *out;
-
-	snprintf(cmd, sizeof(cmd), "list table ip %s", t->name);
-	if (nft_run_cmd_from_buffer(t->ctx, cmd))
-		return NULL;
-	out = nft_ctx_get_output_buffer(t->ctx);
-	return strdup(out ? out : "");
+	return w->mon ? mnl_socket_get_fd(w->mon) : -1;
 }
 
-int nft_table_apply(struct nft_table *t, const struct transix_config *cfg, char *err,
-		    size_t errlen)
+/* The pid in a NEWGEN message (NFTA_GEN_PROC_PID), 0 without one. */
+static uint32_t gen_pid(const struct nlmsghdr *nlh)
 {
-	char text[2048];
-	int ret = nft_ruleset_text(cfg, text, sizeof(text));
+	const struct nlattr *attr;
 
-	if (ret < 0) {
-		snprintf(err, errlen, "nftables ruleset too long");
-		return ret;
-	}
-	if (nft_run_cmd_from_buffer(t->ctx, text)) {
-		copy_error(t, err, errlen);
-		return -EINVAL;
-	}
-	t->applied = true;
-	free(t->expected);
-	t->expected = listing(t);
-	return 0;
-}
-
-int nft_table_intact(struct nft_table *t)
-{
-	char *now = listing(t);
-	int same;
-
-	if (!now)
-		return 0;
-	same = t->expected && !strcmp(now, t->expected);
-	free(now);
-	return same;
-}
-
-bool nft_table_exists(struct nft_table *t)
-{
-	char *now = listing(t);
-
-	free(now);
-	return now != NULL;
-}
-
-int nft_table_remove(struct nft_table *t, char *err, size_t errlen)
-{
-	char cmd[64 + 2 * NFT_TABLE_MAX];
-
-	/* "add" first: removing an absent table is not an error here. */
-	snprintf(cmd, sizeof(cmd), "add table ip %s\ndelete table ip %s\n", t->name, t->name);
-	t->applied = false;
-	if (nft_run_cmd_from_buffer(t->ctx, cmd)) {
-		copy_error(t, err, errlen);
-		return -EINVAL;
+	mnl_attr_for_each(attr, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(attr) == NFTA_GEN_PROC_PID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			return ntohl(mnl_attr_get_u32(attr));
 	}
 	return 0;
 }
 
-void nft_table_stop_events(struct nft_table *t)
-{
-	if (t->mon)
-		mnl_socket_close(t->mon);
-	t->mon = NULL;
-}
-
-int nft_table_fd(const struct nft_table *t)
-{
-	return t->mon ? mnl_socket_get_fd(t->mon) : -1;
-}
-
+/*
+ * A transaction's messages (tables, chains, rules, ...) come first, then
+ * one NEWGEN naming the process that committed it: only then is it known
+ * whether a change to our table was our own transix-nft's.
+ */
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nft_table *t = data;
+	struct nft_watch *t = data;
 	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
 
-	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES ||
-	    NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWGEN || nfg->nfgen_family != NFPROTO_IPV4)
+	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES)
+		return MNL_CB_OK;
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWGEN) {
+		bool news = t->pending && (!t->ignore_pid || gen_pid(nlh) != (uint32_t)t->ignore_pid);
+
+		t->pending = false;
+		return news ? MNL_CB_STOP : MNL_CB_OK;
+	}
+	if (nfg->nfgen_family != NFPROTO_IPV4)
 		return MNL_CB_OK;
 	/* Attribute 1 of every table, chain, rule, set, element, object and
 	 * flowtable message is the name of the table it belongs to. */
@@ -247,13 +169,13 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 			continue;
 		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
 		    !strcmp(mnl_attr_get_str(attr), t->name))
-			return MNL_CB_STOP;
+			t->pending = true;
 		break;
 	}
 	return MNL_CB_OK;
 }
 
-int nft_table_read_events(struct nft_table *t)
+int nft_watch_read(struct nft_watch *t)
 {
 	char buf[8192];	/* MNL_SOCKET_BUFFER_SIZE is a VLA (getpagesize()) */
 	int ours = 0;
@@ -270,7 +192,7 @@ int nft_table_read_events(struct nft_table *t)
 				return 1;	/* events lost: look again */
 			return -errno;
 		}
-		/* MNL_CB_STOP: a message about our table. */
+		/* MNL_CB_STOP: a transaction (not ours) touched our table. */
 		if (mnl_cb_run(buf, (size_t)n, 0, 0, event_cb, t) == MNL_CB_STOP)
 			ours = 1;
 	}

@@ -6,9 +6,11 @@
  *
  * The ruleset text is built only from validated config values (interface
  * names checked by config_valid_ifname, numbers and addresses printed by
- * us) and handed to libnftables: nothing reaches a shell.  Events: a
- * NETLINK_NETFILTER socket subscribed to NFNLGRP_NFTABLES tells us when our
- * table is touched (e.g. "nft flush ruleset"), so that it can be put back.
+ * us) and handed to libnftables: nothing reaches a shell.  libnftables
+ * (nftables.c) is linked only into the short-lived programs (transix-nft,
+ * the hook); the daemon keeps just the event socket (nft_watch, libmnl):
+ * NFNLGRP_NFTABLES tells it when our table is touched (e.g. "nft flush
+ * ruleset"), so that it can be put back.
  */
 #ifndef TRANSIX_NFT_H
 #define TRANSIX_NFT_H
@@ -17,9 +19,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define NFT_TABLE_PREFIX	"transix-"
 #define NFT_TABLE_MAX		(sizeof(NFT_TABLE_PREFIX) + IF_NAMESIZE)
+#define NFT_RULESET_MAX		2048	/* nft_ruleset_text's longest, with room */
 
 /* Does this stanza want a table at all (clamp or NAT on a tunnel)? */
 bool nft_wanted(const struct transix_config *cfg);
@@ -37,19 +41,21 @@ int nft_ruleset_text(const struct transix_config *cfg, char *buf, size_t len);
 struct nft_ctx;
 struct mnl_socket;
 
+/* --- libnftables (nftables.c): link with NFT_LIBS ---------------------- */
 struct nft_table {
 	char name[NFT_TABLE_MAX];
 	struct nft_ctx *ctx;		/* libnftables, errors buffered */
-	struct mnl_socket *mon;		/* NFNLGRP_NFTABLES events, or NULL */
 	char *expected;			/* "nft list table" right after we applied */
 	bool applied;
 };
 
-/* monitor: also open the event socket.  0 or -errno. */
+/* 0 or -errno.  monitor: must be false (-EINVAL otherwise): the events
+ * are nft_watch's now, in the one process that keeps running. */
 int nft_table_open(struct nft_table *t, const char *ifname, bool monitor);
 void nft_table_close(struct nft_table *t);
 
 /* Installs or replaces the table.  0, or -errno with nft's message in err. */
+int nft_table_apply_text(struct nft_table *t, const char *text, char *err, size_t errlen);
 int nft_table_apply(struct nft_table *t, const struct transix_config *cfg, char *err,
 		    size_t errlen);
 
@@ -63,14 +69,23 @@ bool nft_table_exists(struct nft_table *t);
 /* Deletes the table if it exists.  0, or -errno with nft's message in err. */
 int nft_table_remove(struct nft_table *t, char *err, size_t errlen);
 
-/* Closes the event socket (after an error reading it). */
-void nft_table_stop_events(struct nft_table *t);
+/* --- the event socket (nft.c, libmnl only) ----------------------------- */
+struct nft_watch {
+	char name[NFT_TABLE_MAX];
+	struct mnl_socket *mon;		/* NFNLGRP_NFTABLES events */
+	pid_t ignore_pid;		/* its transactions are our own (transix-nft) */
+	bool pending;			/* our table touched; whose is the next NEWGEN */
+};
 
-/* The event socket (poll it for POLLIN), -1 without one. */
-int nft_table_fd(const struct nft_table *t);
+int nft_watch_open(struct nft_watch *w, const char *ifname);
+void nft_watch_close(struct nft_watch *w);
 
-/* Reads the pending events: 1 when one concerns our table (or events were
- * lost), 0 when none does, -errno. */
-int nft_table_read_events(struct nft_table *t);
+/* The event socket (poll it for POLLIN), -1 once closed. */
+int nft_watch_fd(const struct nft_watch *w);
+
+/* Reads the pending events: 1 when a transaction of another process than
+ * ignore_pid touched our table (or events were lost), 0 when none did,
+ * -errno. */
+int nft_watch_read(struct nft_watch *w);
 
 #endif
