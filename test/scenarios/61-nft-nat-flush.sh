@@ -45,6 +45,12 @@ assert_eq "$(nft_table)" "$expected" "our table next to the firewall"
 assert_eq "$(lan_checkip)" "$FIXED_IP" "checkip from the LAN host through the firewall"
 assert_eq "$(router_checkip)" "$FIXED_IP" "checkip from the router through the firewall"
 grep -E 'transix-supervisor.*nftables' /var/log/syslog || :
+# Exactly one put-back per removal (the flush, the firewall's flush): the
+# supervisor's own re-apply must not count as someone else's change, or it
+# re-applies for ever.
+syslog_sync
+putbacks=$(grep -c -E 'transix-supervisor\[[0-9]+\]: .*nftables table ip [^ ]+ was removed or changed; put back' /var/log/syslog || true)
+assert_eq "$putbacks" 2 "put-backs for two removals"
 
 step "ifdown: nothing of ours in the ruleset, the firewall stays"
 router_exec ifdown "$WAN_IF"
