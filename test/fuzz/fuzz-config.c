@@ -52,6 +52,30 @@ static int elsewhere(const struct opts *o, const char *ifname, const char *pw)
 	return 0;
 }
 
+/*
+ * The message holds the password's text: did it quote the password, or is
+ * that text a fixed part of the message ("like ::feed" when the password
+ * is "::feed")?  Parse again with the password's first byte changed: a
+ * message that quoted it no longer holds the old text.
+ */
+static bool quotes_password(struct opts *o, const char *ifname, const char *pw)
+{
+	struct transix_config cfg2;
+	char other[256], err2[256];
+	int i, ret;
+
+	for (i = 0; i < o->n && strcmp(o->name[i], "transix-password"); i++)
+		;
+	if (i == o->n || strlen(pw) >= sizeof(other))
+		return true;
+	snprintf(other, sizeof(other), "%s", pw);
+	other[0] = other[0] == 'x' ? 'y' : 'x';
+	o->value[i] = other;
+	ret = config_parse(&cfg2, ifname, lookup, o, o->name, err2, sizeof(err2));
+	o->value[i] = pw;
+	return ret != -EINVAL || !strstr(err2, pw);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_strndup(data, size), *line, *save = NULL;
@@ -88,8 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_ASSERT(!strncmp(err, "iface ", 6));
 		FUZZ_ASSERT(printable(err));
-		if (pw && strlen(pw) >= 4 && elsewhere(&o, ifname, pw) == 0)
-			FUZZ_ASSERT(!strstr(err, pw));
+		if (pw && strlen(pw) >= 4 && elsewhere(&o, ifname, pw) == 0 && strstr(err, pw))
+			FUZZ_ASSERT(!quotes_password(&o, ifname, pw));
 	} else if (ret == 1) {
 		FUZZ_ASSERT(config_valid_ifname(cfg.ifname));
 		FUZZ_ASSERT(config_valid_ifname(cfg.tunnel_name));
