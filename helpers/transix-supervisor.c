@@ -203,8 +203,11 @@ static void save_state(struct supervisor *s)
 	snprintf(st->tunnel_state, sizeof(st->tunnel_state), "%s",
 		 tunnel_state_name(s->sv.tunnel));
 	snprintf(st->registration, sizeof(st->registration), "%s", reg_state_name(s->sv.reg));
+	/* The class stays shown while its retry runs: a refusal is still
+	 * the news until an attempt ends otherwise. */
 	snprintf(st->failure, sizeof(st->failure), "%s",
-		 s->sv.reg == REG_FAILED ? fail_class_name(s->sv.fail) : "");
+		 s->sv.reg == REG_FAILED || s->sv.reg == REG_RUNNING ?
+		 fail_class_name(s->sv.fail) : "");
 	if (c->has_tunnel) {
 		snprintf(st->tunnel, sizeof(st->tunnel), "%s", c->tunnel_name);
 		if (c->remote_is_name)
@@ -1104,11 +1107,44 @@ static void hygiene(struct supervisor *s)
 }
 
 /* Returns 0, or -1 with the reason in err (for the hook and syslog). */
+/* For tests only (transix-supervisor(8)): the refused/local retry period
+ * in seconds, so that "an hour of NG" fits a test run.  Read only when
+ * set; anything but 1..RETRY_REFUSED is an error, never silently the
+ * default. */
+#define REFUSED_KNOB	"TRANSIX_TEST_REFUSED_RETRY"
+
+static int refused_knob(msec_t *retry, char *err, size_t errlen)
+{
+	const char *v = getenv(REFUSED_KNOB);
+	char *end;
+	long n;
+
+	*retry = RETRY_REFUSED * SEC;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > RETRY_REFUSED) {
+		bool printable = strlen(v) <= 32;
+
+		for (const char *p = v; printable && *p; p++)
+			printable = *p > ' ' && *p < 0x7f;
+		snprintf(err, errlen, "%s=%s: want seconds, 1 to %d", REFUSED_KNOB,
+			 printable ? v : "(not shown: long or not printable)", RETRY_REFUSED);
+		return -1;
+	}
+	*retry = n * SEC;
+	log_info("%s=%ld: refused registrations retried every %ld s (a test setting)",
+		 REFUSED_KNOB, n, n);
+	return 0;
+}
+
 static int setup(struct supervisor *s, char *err, size_t errlen)
 {
 	char **names = config_env_option_names(environ);
 	char path[256];
 	sigset_t mask;
+	msec_t refused_retry;
 	int ret;
 
 	ret = config_parse(&s->cfg, getenv("IFACE") ? getenv("IFACE") : "", config_env_lookup,
@@ -1120,9 +1156,11 @@ static int setup(struct supervisor *s, char *err, size_t errlen)
 		return -1;
 	}
 	log_set_ident(s->cfg.ifname);
+	if (refused_knob(&refused_retry, err, errlen) < 0)
+		return -1;
 	s->pol = (struct policy){
 		.tunnel = s->cfg.has_tunnel, .registration = s->cfg.has_registration,
-		.reregister = (msec_t)s->cfg.reregister * SEC, .refused_retry = RETRY_REFUSED * SEC,
+		.reregister = (msec_t)s->cfg.reregister * SEC, .refused_retry = refused_retry,
 	};
 	s->sv.tunnel = s->cfg.has_tunnel ? TUNNEL_WAIT_WAN : TUNNEL_DISABLED;
 	s->sv.reg = s->cfg.has_registration ? REG_IDLE : REG_DISABLED;
