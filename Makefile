@@ -25,10 +25,11 @@ WARNINGS   += -Werror
 endif
 # Quiet when pkg-config or the libraries are not installed yet: "make demo"
 # and "make check" install them first and compile in a sub-make.
-DEPCFLAGS  := $(shell $(PKG_CONFIG) --cflags libmnl libcurl libnftables 2>/dev/null)
+DEPCFLAGS  := $(shell $(PKG_CONFIG) --cflags libmnl libcurl libnftables libcares 2>/dev/null)
 MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
 NFT_LIBS   := $(shell $(PKG_CONFIG) --libs libnftables 2>/dev/null)
 CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
+CARES_LIBS := $(shell $(PKG_CONFIG) --libs libcares 2>/dev/null)
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Ihelpers/lib $(DEPCFLAGS) \
               -DVERSION='"$(VERSION)"' -DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' \
               -DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(CPPFLAGS) $(CFLAGS) $(BUILD_EXTRA)
@@ -85,6 +86,8 @@ helpers/transix-register: LDLIBS_EXTRA = $(CURL_LIBS)
 # Our nftables table (issue 10): only the programs that install or remove it
 # (issue 13: transix-nft for the supervisor, which stays without libnftables).
 helpers/transix-nft helpers/transix-hook: LDLIBS_EXTRA = $(NFT_LIBS)
+# c-ares: a named tunnel-remote's lookups, with their TTL (issue 9).
+helpers/transix-supervisor: LDLIBS_EXTRA += $(CARES_LIBS)
 helpers/transix-%: helpers/transix-%.o $(LIB) $(EXTRA_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(EXTRA_OBJS) $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
 
@@ -142,7 +145,7 @@ UNIT_SRCS  := $(sort $(wildcard test/unit/test-*.c))
 UNIT_BINS  := $(UNIT_SRCS:test/unit/%.c=test/unit/build/%)
 
 # Whatever helpers/lib needs (NFT_LIBS where the library uses nftables).
-UNIT_LIBS   = $(MNL_LIBS) $(CURL_LIBS) $(NFT_LIBS)
+UNIT_LIBS   = $(MNL_LIBS) $(CURL_LIBS) $(NFT_LIBS) $(CARES_LIBS)
 
 # Each test program gets its own RUNSTATEDIR in the build tree: state files
 # of one test (or of another checkout's) never meet another's.
@@ -201,6 +204,12 @@ soak: deps
 	$(MAKE) --no-print-directory all
 	TRANSIX_CYCLES=$(SOAK_CYCLES) test/uml/run -j 1 24-cycles
 
+# The router boots before the ONU and the access network comes back after
+# 10 minutes, under ifupdown and ifupdown2 (issue 9; about 45 minutes).
+soak-boot: deps ifupdown2-deb
+	$(MAKE) --no-print-directory all
+	test/uml/run -j 1 test/soak/44-boot-onu-10min.sh test/soak/45-boot-onu-10min-ifupdown2.sh
+
 # Line coverage of helpers/ from the unit tests, the HTTP test and the
 # real-kernel scenarios together: the programs rebuilt with --coverage (a
 # plain "make" rebuilds them without), the guest writes its .gcda through a
@@ -232,7 +241,7 @@ bench: deps
 
 # Build and test dependencies (Debian 12).  As root, installs what is
 # missing; as another user, says what to install and fails if anything is.
-DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev libnftables-dev nftables \
+DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev libnftables-dev nftables libc-ares-dev \
         linux-source-6.1 flex bison bc jq clang libclang-rt-14-dev \
         user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
         python3 curl iputils-ping procps psmisc util-linux \
@@ -310,7 +319,7 @@ $(file >helpers/.flags,$(BUILD_FLAGS))
 endif
 
 .PHONY: all install uninstall check check-unit check-http check-uml demo bench deps deb lint-deb clean \
-	soak ifupdown2-deb ifupdown-ng-deb check-deb coverage uml-kernel
+	soak soak-boot ifupdown2-deb ifupdown-ng-deb check-deb coverage uml-kernel
 # Keep the objects: otherwise "make install" after "make" relinks everything.
 .SECONDARY: $(PROGS:=.o) $(LIB_OBJS)
 .DELETE_ON_ERROR:

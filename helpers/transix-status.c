@@ -75,6 +75,24 @@ static void print_text(const struct status *st)
 		       strcmp(st->remote, st->remote_address) ? st->remote_address : "",
 		       strcmp(st->remote, st->remote_address) && st->remote_address[0] ? "]" : "",
 		       st->mtu, st->encaplimit);
+	/* A named AFTR: every address it answered, the one in use marked,
+	 * and when it is looked up again (its TTL). */
+	if (st->remote_answers[0]) {
+		printf("  %-14s %s:", "aftr answers", st->remote);
+		for (const char *p = st->remote_answers; *p;) {
+			size_t len = strcspn(p, ",");
+
+			printf(" %.*s%s", (int)len, p,
+			       len == strlen(st->remote_address) &&
+			       !strncmp(p, st->remote_address, len) ? " (in use)" : "");
+			p += len + (p[len] == ',');
+		}
+		if (st->remote_ttl)
+			printf("; ttl %lds", st->remote_ttl);
+		if (st->remote_lookup)
+			printf("; next lookup %s", when(st->remote_lookup, t1, sizeof(t1)));
+		printf("\n");
+	}
 	if (strcmp(st->registration, "disabled")) {
 		printf("  %-14s %s", "registration", st->registration);
 		if (!strcmp(st->failure, "refused"))

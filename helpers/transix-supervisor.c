@@ -22,6 +22,7 @@
 #include "block.h"
 #include "config.h"
 #include "decide.h"
+#include "dns.h"
 #include "defroute.h"
 #include "log.h"
 #include "nft.h"
@@ -63,6 +64,7 @@ extern char **environ;
  * the servers come by stateless DHCPv6 and our names do not resolve. */
 #define DHCLIENT	"/sbin/dhclient"
 #define DHCP_AGAIN	60	/* seconds between two of its runs */
+#define DNS_TIMEOUT_MS	2000	/* per server and try (2 tries): the loop waits */
 
 struct supervisor {
 	struct transix_config cfg;
@@ -81,6 +83,7 @@ struct supervisor {
 	unsigned int wan_ifindex;
 	bool have_remote;
 	struct in6_addr remote;
+	struct dns_answer answers;	/* a named remote's last answer, for the status */
 	bool have_local;
 	struct in6_addr local;
 	enum addr_pick pick;
@@ -209,8 +212,11 @@ static void save_state(struct supervisor *s)
 	snprintf(st->tunnel_state, sizeof(st->tunnel_state), "%s",
 		 tunnel_state_name(s->sv.tunnel));
 	snprintf(st->registration, sizeof(st->registration), "%s", reg_state_name(s->sv.reg));
+	/* The class stays shown while its retry runs: a refusal is still
+	 * the news until an attempt ends otherwise. */
 	snprintf(st->failure, sizeof(st->failure), "%s",
-		 s->sv.reg == REG_FAILED ? fail_class_name(s->sv.fail) : "");
+		 s->sv.reg == REG_FAILED || s->sv.reg == REG_RUNNING ?
+		 fail_class_name(s->sv.fail) : "");
 	if (c->has_tunnel) {
 		snprintf(st->tunnel, sizeof(st->tunnel), "%s", c->tunnel_name);
 		if (c->remote_is_name)
@@ -222,6 +228,21 @@ static void save_state(struct supervisor *s)
 				  sizeof(st->remote_address));
 		else
 			st->remote_address[0] = '\0';
+		st->remote_answers[0] = '\0';
+		for (int i = 0; c->remote_is_name && i < s->answers.n; i++) {
+			char a[INET6_ADDRSTRLEN];
+			size_t len = strlen(st->remote_answers);
+
+			inet_ntop(AF_INET6, &s->answers.addr[i], a, sizeof(a));
+			if (len + strlen(a) + 2 > sizeof(st->remote_answers))
+				break;
+			snprintf(st->remote_answers + len, sizeof(st->remote_answers) - len, "%s%s",
+				 len ? "," : "", a);
+		}
+		st->remote_ttl = c->remote_is_name ? (long)s->answers.ttl : 0;
+		st->remote_lookup = c->remote_is_name && s->sv.reresolve_at > 1 ?
+				    wall() + (long)((s->sv.reresolve_at - clock_ms() + SEC - 1) / SEC) :
+				    0;
 		inet_ntop(AF_INET, &c->address, st->address, INET_ADDRSTRLEN);
 		snprintf(st->address + strlen(st->address), 4, "/%u", c->address_plen);
 		st->mtu = c->mtu;
@@ -517,43 +538,33 @@ static void stop_registration(struct supervisor *s)
 
 static void resolve_remote(struct supervisor *s)
 {
-	struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_DGRAM };
-	struct addrinfo *res, *ai;
+	struct dns_answer ans;
 	char addr[INET6_ADDRSTRLEN] = "", was[INET6_ADDRSTRLEN];
-	const struct in6_addr *pick = NULL;
 	bool had = s->have_remote;
-	int ret;
+	int ret, i;
 
 	s->sv.resolve_at = clock_ms() + RESOLVE_RETRY * SEC;
-	ret = getaddrinfo(s->cfg.remote_name, NULL, &hints, &res);
+	ret = dns_lookup_aaaa(s->cfg.remote_name, DNS_TIMEOUT_MS, &ans);
 	if (ret) {
 		/* A known AFTR stays in use while DNS is away. */
 		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
 		if (!had) {
 			set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
-				    s->cfg.remote_name, gai_strerror(ret));
+				    s->cfg.remote_name, dns_strerror(ret));
 			want_dns(s);
 		}
 		return;
 	}
-	/* The first answer that could be an AFTR at all (the checks a
-	 * literal tunnel-remote gets); but the one in use while it is still
-	 * among the answers: several AAAA must not make the tunnel hop. */
-	for (ai = res; ai; ai = ai->ai_next) {
-		const struct in6_addr *a = &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr;
+	s->answers = ans;
+	/* The checks a literal tunnel-remote gets; the one in use kept while
+	 * it is still among the answers: several AAAA must not make the
+	 * tunnel hop. */
+	i = dns_pick(&ans, had ? &s->remote : NULL, wan_remote_usable);
+	if (i >= 0) {
+		const struct in6_addr *pick = &ans.addr[i];
 
-		inet_ntop(AF_INET6, a, addr, sizeof(addr));
-		if (!wan_remote_usable(a))
-			continue;
-		if (!pick)
-			pick = a;
-		if (had && !memcmp(a, &s->remote, sizeof(*a))) {
-			pick = a;
-			break;
-		}
-	}
-	if (pick) {
-		s->sv.reresolve_at = clock_ms() + RERESOLVE * SEC;
+		/* Looked up again when the answer expires. */
+		s->sv.reresolve_at = clock_ms() + reresolve_delay(ans.ttl);
 		if (had && memcmp(pick, &s->remote, sizeof(*pick))) {
 			inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
 			inet_ntop(AF_INET6, pick, addr, sizeof(addr));
@@ -564,10 +575,10 @@ static void resolve_remote(struct supervisor *s)
 		s->dirty = true;
 	} else {
 		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
+		inet_ntop(AF_INET6, &ans.addr[0], addr, sizeof(addr));
 		set_message(s, LOG_ERR, "tunnel-remote %s resolves to %s: not a global IPv6 address; "
 			    "retrying", s->cfg.remote_name, addr);
 	}
-	freeaddrinfo(res);
 }
 
 /* Finds the address the tunnel and the registration leave from. */
@@ -1233,11 +1244,44 @@ static void hygiene(struct supervisor *s)
 }
 
 /* Returns 0, or -1 with the reason in err (for the hook and syslog). */
+/* For tests only (transix-supervisor(8)): the refused/local retry period
+ * in seconds, so that "an hour of NG" fits a test run.  Read only when
+ * set; anything but 1..RETRY_REFUSED is an error, never silently the
+ * default. */
+#define REFUSED_KNOB	"TRANSIX_TEST_REFUSED_RETRY"
+
+static int refused_knob(msec_t *retry, char *err, size_t errlen)
+{
+	const char *v = getenv(REFUSED_KNOB);
+	char *end;
+	long n;
+
+	*retry = RETRY_REFUSED * SEC;
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > RETRY_REFUSED) {
+		bool printable = strlen(v) <= 32;
+
+		for (const char *p = v; printable && *p; p++)
+			printable = *p > ' ' && *p < 0x7f;
+		snprintf(err, errlen, "%s=%s: want seconds, 1 to %d", REFUSED_KNOB,
+			 printable ? v : "(not shown: long or not printable)", RETRY_REFUSED);
+		return -1;
+	}
+	*retry = n * SEC;
+	log_info("%s=%ld: refused registrations retried every %ld s (a test setting)",
+		 REFUSED_KNOB, n, n);
+	return 0;
+}
+
 static int setup(struct supervisor *s, char *err, size_t errlen)
 {
 	char **names = config_env_option_names(environ);
 	char path[256];
 	sigset_t mask;
+	msec_t refused_retry;
 	int ret;
 
 	ret = config_parse(&s->cfg, getenv("IFACE") ? getenv("IFACE") : "", config_env_lookup,
@@ -1249,9 +1293,11 @@ static int setup(struct supervisor *s, char *err, size_t errlen)
 		return -1;
 	}
 	log_set_ident(s->cfg.ifname);
+	if (refused_knob(&refused_retry, err, errlen) < 0)
+		return -1;
 	s->pol = (struct policy){
 		.tunnel = s->cfg.has_tunnel, .registration = s->cfg.has_registration,
-		.reregister = (msec_t)s->cfg.reregister * SEC, .refused_retry = RETRY_REFUSED * SEC,
+		.reregister = (msec_t)s->cfg.reregister * SEC, .refused_retry = refused_retry,
 	};
 	s->sv.tunnel = s->cfg.has_tunnel ? TUNNEL_WAIT_WAN : TUNNEL_DISABLED;
 	s->sv.reg = s->cfg.has_registration ? REG_IDLE : REG_DISABLED;

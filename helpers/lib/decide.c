@@ -143,6 +143,15 @@ msec_t decide_registered(struct sv_state *st, const struct policy *p, msec_t now
 	return delay;
 }
 
+msec_t reresolve_delay(unsigned int ttl)
+{
+	if (!ttl || ttl > RERESOLVE)
+		return RERESOLVE * SEC;
+	if (ttl < RERESOLVE_MIN)
+		return RERESOLVE_MIN * SEC;
+	return (msec_t)ttl * SEC;
+}
+
 enum fail_class fail_class_of_exit(int status)
 {
 	switch (status) {

@@ -26,8 +26,9 @@
 #define REFUSED_FAST	3	/* refusals in a row that still follow the backoff */
 #define KERNEL_RETRY	30	/* seconds: after a failed kernel change */
 #define RESOLVE_RETRY	5	/* seconds: a tunnel-remote name that did not resolve */
-#define RERESOLVE	3600	/* seconds: a resolved name is looked up again (the
-				 * system resolver does not tell us its TTL) */
+#define RERESOLVE	3600	/* seconds: a resolved name is looked up again when
+				 * its TTL runs out, at the latest after this */
+#define RERESOLVE_MIN	30	/* seconds: but not sooner, whatever the TTL says */
 #define JITTER_PERCENT	20	/* +-, so routers restarting together spread out */
 
 enum tunnel_state {
@@ -117,6 +118,11 @@ msec_t decide_registered(struct sv_state *st, const struct policy *p, msec_t now
  * temporary 5 s doubling to 600 s, refused/local refused_retry; +-20%. */
 msec_t retry_delay(enum fail_class fail, long failures, msec_t refused_retry,
 		   unsigned int random);
+
+/* When a name answered with records of ttl seconds is looked up again:
+ * the TTL kept within [RERESOLVE_MIN, RERESOLVE]; 0 (none told, as for an
+ * /etc/hosts entry) counts as RERESOLVE. */
+msec_t reresolve_delay(unsigned int ttl);
 
 /* The class of a transix-register exit status (proto.h). */
 enum fail_class fail_class_of_exit(int status);

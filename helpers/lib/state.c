@@ -21,7 +21,8 @@ static const struct field {
 #define S(name) { #name, STR, offsetof(struct status, name), sizeof(((struct status *)0)->name) }
 #define N(name) { #name, NUM, offsetof(struct status, name), sizeof(long) }
 	S(interface), N(pid), S(health), S(message), S(token), S(local), S(tunnel),
-	S(remote), S(remote_address), S(address), N(mtu), S(encaplimit), S(tunnel_state),
+	S(remote), S(remote_address), S(remote_answers), N(remote_ttl),
+	N(remote_lookup), S(address), N(mtu), S(encaplimit), S(tunnel_state),
 	S(registration), S(failure), S(registered_address), S(default_before), N(last_attempt), S(last_result),
 	N(last_success), N(next_retry), N(failures), N(updated),
 #undef S

@@ -26,7 +26,10 @@ struct status {
 	char local[INET6_ADDRSTRLEN];		/* the tunnel's local address */
 	char tunnel[IF_NAMESIZE];
 	char remote[256];			/* as configured (address or name) */
-	char remote_address[INET6_ADDRSTRLEN];
+	char remote_address[INET6_ADDRSTRLEN];	/* the one in use */
+	char remote_answers[256];		/* a named remote's AAAA, comma-separated */
+	long remote_ttl;			/* seconds, as answered; 0 = none told */
+	long remote_lookup;			/* unix time of the next lookup, 0 = none */
 	char address[INET_ADDRSTRLEN + 3];	/* A.B.C.D/len */
 	long mtu;
 	char encaplimit[8];

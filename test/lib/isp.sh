@@ -34,6 +34,8 @@
 #   isp_update_script ITEM...      ok | ng | NNN | hang | slow:SECONDS | close
 #   isp_dslite_aftr ROUTER_ADDR    a DS-Lite AFTR (B4 192.0.0.2, NAT) at $DSLITE_AFTR
 #   isp_update_requests / isp_update_count
+#   isp_dns_stop / isp_dns_start   DNS (and DHCPv6) dead, then answering
+#   isp_dns_names NAME ADDR...     NAME's AAAA records, with $ISP_DNS_TTL
 #   isp_registered_source [USER]
 #   isp_dump
 #   router_exec CMD... / router_vlan_add [VID] / router_checkip [TIMEOUT]
@@ -279,6 +281,7 @@ isp_setup() {
 }
 
 _isp_write_dnsmasq_conf() {
+	[[ -e $ISP_RUN/dns-hosts ]] || : >"$ISP_RUN/dns-hosts"
 	# Stateless DHCPv6 only (no addresses, no RA: radvd does those), the
 	# way NGN hands out DNS.  DNS is authoritative-ish from host-records;
 	# nothing is ever forwarded anywhere (no-resolv, no servers).
@@ -303,6 +306,10 @@ _isp_write_dnsmasq_conf() {
 		host-record=dslite.aftr.test,$DSLITE_AFTR
 		host-record=dslite2.aftr.test,$DSLITE_AFTR_DEAD
 		host-record=dslite2.aftr.test,$DSLITE_AFTR
+		# Names a scenario changes at run time (isp_dns_names), with the
+		# TTL it asks for (dnsmasq's default for its own names is 0).
+		addn-hosts=$ISP_RUN/dns-hosts
+		local-ttl=${ISP_DNS_TTL:-0}
 		# Answer every name ourselves: NODATA for the A of an AAAA-only
 		# name (like a real server), NXDOMAIN for unknown names.
 		local=/#/
@@ -377,6 +384,40 @@ isp_renumber() {
 	# radvd re-reads its configuration on SIGHUP and advertises at once.
 	if [[ -s $ISP_RUN/radvd.pid ]]; then
 		kill -HUP "$(<"$ISP_RUN/radvd.pid")"
+	fi
+}
+
+# isp_dns_stop / isp_dns_start: the ISP's dnsmasq (DNS and the stateless
+# DHCPv6 handing out its address) killed, and started again with the
+# configuration as it is now ($ISP_DNS_TTL for the names of isp_dns_names):
+# a DNS server answering only after the router's address is valid.
+isp_dns_stop() {
+	local pid
+	[[ -s $ISP_RUN/dnsmasq.pid ]] || return 0
+	pid=$(<"$ISP_RUN/dnsmasq.pid")
+	kill "$pid" 2>/dev/null
+	wait_for 10 eval "! kill -0 $pid 2>/dev/null"
+	rm -f "$ISP_RUN/dnsmasq.pid"
+}
+isp_dns_start() {
+	_isp_write_dnsmasq_conf
+	ip netns exec "$ISP_NS" dnsmasq --conf-file="$ISP_RUN/dnsmasq.conf" ||
+		{ echo "isp_dns_start: dnsmasq failed to start" >&2; return 1; }
+}
+
+# isp_dns_names NAME ADDR...: NAME answers exactly these AAAA records (none:
+# NXDOMAIN), each with TTL $ISP_DNS_TTL as of the last isp_dns_start.  A
+# running dnsmasq re-reads them at once (SIGHUP, which empties its cache).
+isp_dns_names() {
+	local name=$1 a
+	shift
+	{
+		grep -v " $name\$" "$ISP_RUN/dns-hosts" 2>/dev/null || :
+		for a; do echo "$a $name"; done
+	} >"$ISP_RUN/dns-hosts.new"
+	mv "$ISP_RUN/dns-hosts.new" "$ISP_RUN/dns-hosts"
+	if [[ -s $ISP_RUN/dnsmasq.pid ]]; then
+		kill -HUP "$(<"$ISP_RUN/dnsmasq.pid")"
 	fi
 }
 

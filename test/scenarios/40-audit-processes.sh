@@ -39,9 +39,15 @@ assert_match "$out" "transix-hook: iface $WAN_IF: option transix-password: longe
 assert_no_match "$out" "$long" "the password in the output"
 assert_no_match "$(ip -n "$ROUTER_NS" -6 token list 2>/dev/null)" "$ROUTER_IID" "token left behind"
 assert_fail pgrep -x transix-supervi
+# Refused by pre-up itself: no supervisor ever ran (one that failed in
+# up with the same words would leave its lines in syslog).
+assert_fail grep -qE 'transix-supervisor\[[0-9]+\]' /var/log/syslog
 assert_fail grep -rqF "$long" /var/log /run
 
 step "8: hook down for an invalid IFACE: no pid path built, nobody signalled"
+# The state directory exists, as after any earlier ifup: "../../tmp/x"
+# would resolve through it to /tmp/x.pid.
+mkdir -p /run/ifupdown-transix
 decoy
 echo "$decoy_pid" >/tmp/x.pid
 IFACE=../../tmp/x IF_TUNNEL_REMOTE=$AFTR IF_TUNNEL_ADDRESS=$FIXED_IP "$hook" down 2>&1 || :

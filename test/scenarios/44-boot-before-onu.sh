@@ -6,8 +6,10 @@
 # URL: the supervisor asks DHCPv6 for the DNS servers (the RA's O flag) the
 # way ifupdown's dhcp 1 would.  ifdown then leaves nothing running.
 # With USE_IFUPDOWN2=1 (45-boot-before-onu-ifupdown2) the same under
-# ifupdown2.
-# uml-timeout: 240
+# ifupdown2.  The AFTR is named too (gw.transix.jp, from the ISP's DNS).
+# The access network comes back ONU_DELAY seconds after ifup (60; 600 in
+# make soak-boot: test/soak/).
+# uml-timeout: 420
 set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
@@ -30,8 +32,12 @@ fi
 
 isp_setup --no-ra
 stanza_secret >/dev/null
-stanza_write method manual -dhcp tunnel-wait 3
+stanza_write method manual -dhcp tunnel-remote gw.transix.jp tunnel-wait 3
 tun=tx-$WAN_IF
+delay=${ONU_DELAY:-60}
+[[ $delay =~ ^[0-9]+$ ]] || fail "ONU_DELAY=$delay: not a number of seconds"
+# The outage itself, not a limit on anything: the router is left alone.
+outage() { echo "the access network stays away for $delay s"; sleep "$delay"; }
 
 step "the ONU is off: no carrier; ifup succeeds and the supervisor waits"
 isp_carrier_off
@@ -41,6 +47,9 @@ assert_eq "$rc" 0 "ifup exit status"
 wait_for 30 eval "router_exec transix-status $WAN_IF | grep -q 'waiting for'" || fail "not waiting"
 router_exec transix-status "$WAN_IF" || :
 assert_fail grep -q nameserver /etc/resolv.conf
+outage
+assert_fail ip -n "$ROUTER_NS" link show "$tun"
+router_exec transix-status "$WAN_IF" || :
 
 step "the ONU is back (carrier, RA, DHCPv6, DNS): IPv4 by itself, the update URL by name"
 back=$(us)
@@ -53,6 +62,7 @@ up=$(us)
 echo "measured: access network back -> IPv4 works $(ms $((up - back))) s"
 grep -E 'transix-supervisor|dhclient\[[0-9]+\]: (XMT|RCV)' /var/log/syslog || :
 assert_ok grep -q 'asking for DNS servers by DHCPv6' /var/log/syslog
+assert_match "$(router_exec transix-status "$WAN_IF" || :)" "remote gw.transix.jp \[$AFTR\]" "the AFTR by name"
 assert_match "$(cat /etc/resolv.conf)" "nameserver $DNS6" "resolv.conf (written by dhclient-script)"
 assert_match "$(isp_update_requests)" " $ROUTER_ADDR user=$TRANSIX_USER password=match answer=OK" "registered"
 assert_ok router_exec transix-status "$WAN_IF"
@@ -70,6 +80,7 @@ rc=0
 router_exec ifup "$WAN_IF" || rc=$?
 assert_eq "$rc" 0 "ifup exit status"
 wait_for 30 eval "router_exec transix-status $WAN_IF | grep -q 'waiting for'" || fail "not waiting"
+outage
 back=$(us)
 isp_ra_start
 wait_for 180 ipv4_works || fail "IPv4 never came"

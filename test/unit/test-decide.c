@@ -306,8 +306,45 @@ static void test_reresolve(void)
 	CHECK_INT(d.actions & ACT_RESOLVE, 0);
 }
 
+/* The TTL: a name is looked up again when its answer expires, kept within
+ * [RERESOLVE_MIN, RERESOLVE]; no TTL told (an /etc/hosts entry) = the cap.
+ * And the deadline it sets is the one decide() names (idle until then). */
+static void test_ttl(void)
+{
+	static const struct { unsigned int ttl; msec_t want; } rows[] = {
+		{ 0, RERESOLVE * SEC },		/* none told */
+		{ 1, RERESOLVE_MIN * SEC },	/* too eager: the floor */
+		{ RERESOLVE_MIN - 1, RERESOLVE_MIN * SEC },
+		{ RERESOLVE_MIN, RERESOLVE_MIN * SEC },
+		{ 300, 300 * SEC },		/* as told */
+		{ RERESOLVE, RERESOLVE * SEC },
+		{ RERESOLVE + 1, RERESOLVE * SEC },	/* the cap */
+		{ 86400 * 7, RERESOLVE * SEC },
+	};
+	struct sv_state st = { .tunnel = TUNNEL_UP, .reg = REG_OK };
+	struct facts f = ready(1000);
+	struct decision d;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CHECK_INT(reresolve_delay(rows[i].ttl), rows[i].want);
+
+	f.remote_is_name = true;
+	decide(&f, &st, &both);			/* the WAN is new: looked up */
+	st.reresolve_at = f.now + reresolve_delay(300);
+	d = decide(&f, &st, &both);
+	CHECK_INT(d.actions & ACT_RESOLVE, 0);
+	CHECK_INT(d.deadline, f.now + 300 * SEC);	/* the only thing due */
+	f.now += 300 * SEC - 1;
+	d = decide(&f, &st, &both);
+	CHECK_INT(d.actions & ACT_RESOLVE, 0);
+	f.now += 1;
+	d = decide(&f, &st, &both);
+	CHECK(d.actions & ACT_RESOLVE);		/* the TTL ran out */
+}
+
 int main(void)
 {
+	test_ttl();
 	test_reresolve();
 	test_tunnel();
 	test_registration();

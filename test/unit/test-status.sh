@@ -105,8 +105,14 @@ put() {
 	} >"$dir/$ifn.state"
 }
 
-fields='interface,pid,health,message,token,local,tunnel,remote,remote_address,address,mtu,encaplimit,tunnel_state,registration,failure,registered_address,default_before,last_attempt,last_result,last_success,next_retry,failures,updated'
-numbers='pid,mtu,last_attempt,last_success,next_retry,failures,updated'
+fields='interface,pid,health,message,token,local,tunnel,remote,remote_address,remote_answers,remote_ttl,remote_lookup,address,mtu,encaplimit,tunnel_state,registration,failure,registered_address,default_before,last_attempt,last_result,last_success,next_retry,failures,updated'
+numbers='pid,remote_ttl,remote_lookup,mtu,last_attempt,last_success,next_retry,failures,updated'
+
+# A named AFTR: all its answers, the one in use marked, the TTL; JSON too.
+named_state() {
+	put wan0 "$fake" remote=gw.transix.jp remote_address=2001:db8:ffff::140 \
+		remote_answers=2001:db8:ffff::141,2001:db8:ffff::140 remote_ttl=300 remote_lookup=0
+}
 
 # --- nothing managed -----------------------------------------------------------
 st
@@ -141,6 +147,7 @@ has "$out" "wan0: ok"
 has "$out" "tunnel         tx-wan0 (up): 203.0.113.5/32, remote 2001:db8:ffff::140, mtu 1460, encaplimit none"
 has "$out" "registration   ok, 2001:db8:1:2::feed registered"
 has "$out" "supervisor     $fake"
+lacks "$out" "aftr answers"
 st wan0 --json
 want_rc 0 "healthy, json"
 jq_is 'length' 1
@@ -150,6 +157,18 @@ jq_is '.[0].pid' "$fake"
 jq_is '.[0].health' ok
 jq_is '.[0].tunnel_state' up
 jq_is '.[0].mtu' 1460
+
+# --- a named AFTR with several addresses -------------------------------------
+named_state
+st wan0
+want_rc 0 "named AFTR"
+has "$out" "remote gw.transix.jp [2001:db8:ffff::140]"
+has "$out" "aftr answers   gw.transix.jp: 2001:db8:ffff::141 2001:db8:ffff::140 (in use); ttl 300s"
+lacks "$out" "::141 (in use)"
+st wan0 --json
+jq_is '.[0].remote_answers' 2001:db8:ffff::141,2001:db8:ffff::140
+jq_is '.[0].remote_ttl' 300
+put wan0 "$fake"
 
 # --- a dead supervisor ---------------------------------------------------------
 put wan1 99999999

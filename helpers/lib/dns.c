@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "dns.h"
+
+#include <ares.h>
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct query {
+	bool done;
+	int status;
+	struct dns_answer *out;
+};
+
+static void on_answer(void *arg, int status, int timeouts, struct ares_addrinfo *res)
+{
+	struct query *q = arg;
+
+	(void)timeouts;
+	q->done = true;
+	q->status = status;
+	if (status != ARES_SUCCESS || !res)
+		goto out;
+	for (struct ares_addrinfo_node *n = res->nodes; n; n = n->ai_next) {
+		const struct in6_addr *a;
+		bool seen = false;
+
+		if (n->ai_family != AF_INET6 || q->out->n >= DNS_MAX_ADDRS)
+			continue;
+		a = &((const struct sockaddr_in6 *)(const void *)n->ai_addr)->sin6_addr;
+		for (int i = 0; i < q->out->n; i++)
+			seen = seen || !memcmp(&q->out->addr[i], a, sizeof(*a));
+		if (seen)
+			continue;
+		q->out->addr[q->out->n++] = *a;
+		/* The answer is as old as its youngest-expiring record. */
+		if (n->ai_ttl > 0 && (!q->out->ttl || (unsigned int)n->ai_ttl < q->out->ttl))
+			q->out->ttl = (unsigned int)n->ai_ttl;
+	}
+out:
+	if (res)
+		ares_freeaddrinfo(res);
+}
+
+static int errno_of(int status)
+{
+	switch (status) {
+	case ARES_SUCCESS:
+		return 0;
+	case ARES_ENODATA:
+	case ARES_ENOTFOUND:
+	case ARES_ENONAME:
+		return -ENOENT;
+	case ARES_ENOMEM:
+		return -ENOMEM;
+	case ARES_EBADNAME:
+	case ARES_EBADFAMILY:
+		return -EINVAL;
+	default:	/* ETIMEOUT, ESERVFAIL, EREFUSED, ECONNREFUSED, EFORMERR... */
+		return -EAGAIN;
+	}
+}
+
+int dns_lookup_aaaa(const char *name, int timeout_ms, struct dns_answer *out)
+{
+	static bool inited;
+	struct ares_options opts = { .timeout = timeout_ms, .tries = 2 };
+	/* ENVHOSTS: CARES_HOSTS may name another hosts file (the unit test's;
+	 * whoever sets our environment is root already). */
+	struct ares_addrinfo_hints hints = { .ai_family = AF_INET6,
+					     .ai_flags = ARES_AI_NOSORT | ARES_AI_ENVHOSTS };
+	struct query q = { .out = out };
+	ares_channel ch;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!inited) {
+		ret = ares_library_init(ARES_LIB_INIT_ALL);
+		if (ret != ARES_SUCCESS)
+			return errno_of(ret);
+		inited = true;
+	}
+	/* A channel per lookup: it reads /etc/resolv.conf as it is now.  No
+	 * sorting (RFC 6724 would connect sockets; the caller keeps its own
+	 * choice stable). */
+	ret = ares_init_options(&ch, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+	if (ret != ARES_SUCCESS)
+		return errno_of(ret);
+	ares_getaddrinfo(ch, name, NULL, &hints, on_answer, &q);
+	while (!q.done) {
+		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+		struct pollfd pfd[ARES_GETSOCK_MAXNUM];
+		struct timeval tv, *tvp;
+		/* c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 by 31 for the
+		 * last socket (undefined): the same bits, unsigned. */
+		unsigned int bits = (unsigned int)ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+		int n = 0;
+
+		for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+			short ev = (short)((bits & (1u << i) ? POLLIN : 0) |
+					   (bits & (1u << (i + ARES_GETSOCK_MAXNUM)) ? POLLOUT : 0));
+			if (ev)
+				pfd[n++] = (struct pollfd){ .fd = socks[i], .events = ev };
+		}
+		tvp = ares_timeout(ch, NULL, &tv);
+		if (poll(pfd, (nfds_t)n, tvp ? (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000) + 1
+				: -1) < 0 && errno != EINTR) {
+			ret = -errno;
+			ares_destroy(ch);	/* calls on_answer with ARES_EDESTRUCTION */
+			return ret;
+		}
+		if (!n) {
+			ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+			continue;
+		}
+		for (int i = 0; i < n; i++)
+			ares_process_fd(ch, pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ?
+					pfd[i].fd : ARES_SOCKET_BAD,
+					pfd[i].revents & (POLLOUT | POLLERR) ? pfd[i].fd : ARES_SOCKET_BAD);
+		/* timers too, when no fd was ready */
+		ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	}
+	ares_destroy(ch);
+	ret = errno_of(q.status);
+	if (!ret && !out->n)
+		ret = -ENOENT;		/* only A records, say */
+	return ret;
+}
+
+int dns_pick(const struct dns_answer *a, const struct in6_addr *current,
+	     bool (*usable)(const struct in6_addr *))
+{
+	int first = -1;
+
+	for (int i = 0; i < a->n; i++) {
+		if (!usable(&a->addr[i]))
+			continue;
+		if (current && !memcmp(&a->addr[i], current, sizeof(*current)))
+			return i;
+		if (first < 0)
+			first = i;
+	}
+	return first;
+}
+
+const char *dns_strerror(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "no such name or no IPv6 address for it";
+	case -EAGAIN:
+		return "no DNS server answered";
+	case -EINVAL:
+		return "not a valid name";
+	case -ENOMEM:
+		return "out of memory";
+	default:
+		return strerror(-err);
+	}
+}
