@@ -89,7 +89,7 @@ syslog_sync() {
 # The fields of a supervisor's state as transix-status --json shows them:
 # all of them, with their JSON types (s string, n number).
 STATUS_FIELDS='interface:s pid:n health:s message:s token:s local:s tunnel:s remote:s
-remote_address:s address:s mtu:n encaplimit:s tunnel_state:s registration:s
+remote_address:s remote_answers:s remote_ttl:n remote_lookup:n address:s mtu:n encaplimit:s tunnel_state:s registration:s
 failure:s registered_address:s default_before:s last_attempt:n last_result:s last_success:n next_retry:n
 failures:n updated:n'
 _STATUS_JSON_PY='
