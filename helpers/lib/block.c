@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The fixed-IP block's route to the LAN (see block.h). */
 #include "block.h"
+#include "rtnl-parse.h"
 
 #include <errno.h>
 #include <linux/rtnetlink.h>
@@ -36,10 +37,12 @@ static int attr_cb(const struct nlattr *attr, void *data)
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct rtmsg *rtm = rtnl_header(nlh, sizeof(*rtm));
 	struct block_dump *d = data;
 	unsigned int table;
 
+	if (!rtm)
+		return MNL_CB_OK;	/* too short to be a route: not ours */
 	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET ||
 	    rtm->rtm_dst_len != d->plen || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;

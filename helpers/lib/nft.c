@@ -5,6 +5,7 @@
  * libnftables parses the text in nftables.c, outside the daemon).
  */
 #include "nft.h"
+#include "rtnl-parse.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -149,7 +150,7 @@ static uint32_t gen_pid(const struct nlmsghdr *nlh)
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nft_watch *t = data;
-	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
+	const struct nfgenmsg *nfg = rtnl_header(nlh, sizeof(*nfg));
 	const struct nlattr *attr;
 
 	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES)
@@ -160,7 +161,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		t->pending = false;
 		return news ? MNL_CB_STOP : MNL_CB_OK;
 	}
-	if (nfg->nfgen_family != NFPROTO_IPV4)
+	/* A message too short for its fixed header names no table. */
+	if (!nfg || nfg->nfgen_family != NFPROTO_IPV4)
 		return MNL_CB_OK;
 	/* Attribute 1 of every table, chain, rule, set, element, object and
 	 * flowtable message is the name of the table it belongs to. */
