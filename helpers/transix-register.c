@@ -58,7 +58,7 @@ enum {
 };
 
 #define BODY_MAX	4096	/* the answer is "OK" or "NG": anything big is wrong */
-#define SHOW_MAX	64	/* bytes of the server's answer shown */
+#define SHOW_MAX	SERVICE_SHOW_MAX	/* bytes of outside text shown */
 #define TIMEOUT_MAX	3600
 #define LOW_SPEED_LIMIT	1L	/* bytes/s ... */
 #define LOW_SPEED_TIME	10L	/* ... over this many seconds, else abort */
@@ -359,44 +359,6 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/*
- * The server's answer, fit for a status line: printable ASCII only (other
- * bytes as '?'), whitespace runs as one space, outer whitespace trimmed, at
- * most SHOW_MAX bytes ("..." when cut).  dst holds SHOW_MAX + 1 bytes.
- */
-static void sanitise(char *dst, const char *src, size_t len)
-{
-	size_t i, n = 0;
-	bool space = false;
-
-	while (len > 0 && is_space((unsigned char)src[len - 1]))
-		len--;
-	while (len > 0 && is_space((unsigned char)*src)) {
-		src++;
-		len--;
-	}
-	for (i = 0; i < len && n < SHOW_MAX; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		if (is_space(c)) {
-			if (!space)
-				dst[n++] = ' ';
-			space = true;
-			continue;
-		}
-		space = false;
-		dst[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	if (i < len)
-		memcpy(dst + SHOW_MAX - 3, "...", 3);
-	dst[n] = '\0';
-}
-
 /*
  * Whether text may contain the password: verbatim or percent-encoded (a
  * server may echo its request), or anything from a query string.  Used on
@@ -424,7 +386,7 @@ static void host_of(const char *url, bool with_scheme, char *dst, size_t size)
 	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		sanitise(tmp, host, strlen(host));
+		service_sanitise(tmp, sizeof(tmp), host, strlen(host));
 		snprintf(dst, size, "%s%s%s", with_scheme ? scheme : "", with_scheme ? "://" : "", tmp);
 	}
 	curl_free(scheme);

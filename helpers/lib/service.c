@@ -264,8 +264,7 @@ static bool is_space(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Printable ASCII, whitespace runs as one space, trimmed, cut with "...". */
-static void sanitise(char *dst, size_t dstlen, const char *src, size_t len)
+void service_sanitise(char *dst, size_t dstlen, const char *src, size_t len)
 {
 	size_t i, n = 0, max = dstlen - 1;
 	bool space = false;
@@ -304,7 +303,7 @@ static void sanitise(char *dst, size_t dstlen, const char *src, size_t len)
 static void show(char *shown, size_t shownlen, const char *body, size_t len,
 		 const char *password)
 {
-	sanitise(shown, shownlen, body, len);
+	service_sanitise(shown, shownlen, body, len);
 	if (password && *password && (redact_holds_secret(body, len, password) ||
 				       redact_holds_secret(shown, strlen(shown), password)))
 		snprintf(shown, shownlen, "%s", "(answer withheld: it contains the password)");
@@ -355,7 +354,7 @@ int register_classify_answer(const struct service_request *req, long http_status
 		return REGISTER_TEMPFAIL;
 	if (http_status != 200)
 		return REGISTER_REFUSED;
-	sanitise(first, sizeof(first), body, trimmed);
+	service_sanitise(first, sizeof(first), body, trimmed);
 	first[strcspn(first, " ")] = '\0';
 	if (req->svc->temporary[0] && matches(req->svc->temporary, first, strlen(first)))
 		return REGISTER_TEMPFAIL;

@@ -107,6 +107,11 @@ char *service_build_url(const struct service_request *req, const char *user,
  */
 void service_iid_from_ipv4(struct in6_addr *iid, struct in_addr v4);
 
+/* Text from outside (an answer, a host name) made fit for a log line or the
+ * status: printable ASCII, whitespace runs as one space, trimmed, at most
+ * min(dstlen - 1, SERVICE_SHOW_MAX) bytes, cut with "...". */
+void service_sanitise(char *dst, size_t dstlen, const char *src, size_t len);
+
 /* The class of an answer: the exit status of transix-register (proto.h). */
 #define SERVICE_SHOW_MAX	64
 
