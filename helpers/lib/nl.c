@@ -169,9 +169,12 @@ static bool stream_ok(const void *buf, size_t len)
 
 		if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
 			return false;
+		/* libmnl walks a message's attributes up to its aligned end:
+		 * without its padding, the last message would let it read past
+		 * the buffer (found by fuzz-rtnl).  The kernel always pads. */
 		step = MNL_ALIGN(nlh->nlmsg_len);
 		if (step > len)
-			step = len;	/* the last message need not be padded */
+			return false;
 		p += step;
 		len -= step;
 	}

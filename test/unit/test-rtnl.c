@@ -471,6 +471,24 @@ static void test_errors(void)
 	nl.errmsg[0] = '\0';
 	CHECK_STR(nl_strerror(&nl, -ENODEV), "No such device");
 
+	/* The last message without its padding, its extack string running
+	 * into where the padding would be: libmnl walks attributes up to the
+	 * aligned end, so this is refused whole (found by fuzz-rtnl: ASan
+	 * heap overflow in extack_attr_cb). */
+	reset();
+	put_error(-EEXIST, NLM_F_CAPPED | NLM_F_ACK_TLVS, "File exist");
+	{
+		struct nlattr *a = (struct nlattr *)((char *)cur + sizeof(*cur) +
+						     sizeof(struct nlmsgerr));
+
+		CHECK_INT(mnl_attr_get_type(a), NLMSGERR_ATTR_MSG);
+		a->nla_len = (uint16_t)(a->nla_len + 1);	/* "File exist\0" + 1 */
+		cur->nlmsg_len += 1;				/* unaligned, unpadded */
+		nl.errmsg[0] = '\0';
+		CHECK_INT(run_n(stream_len + cur->nlmsg_len, NULL, NULL), -EBADMSG);
+		CHECK_STR(nl.errmsg, "");
+	}
+
 	/* Not capped: the request is echoed before the TLVs. */
 	reset();
 	{
