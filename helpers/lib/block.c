@@ -14,26 +14,6 @@ struct block_dump {
 	bool present;
 };
 
-static int attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (mnl_attr_type_valid(attr, RTA_MAX) < 0)
-		return MNL_CB_OK;
-	switch (type) {
-	case RTA_OIF:
-	case RTA_TABLE:
-	case RTA_DST:
-	case RTA_PREFSRC:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		break;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
@@ -46,7 +26,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET ||
 	    rtm->rtm_dst_len != d->plen || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
-	if (mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, tb) < 0)
+	if (mnl_attr_parse(nlh, sizeof(*rtm), rtnl_route4_attr_cb, tb) < 0)
 		return MNL_CB_ERROR;
 	table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
 	if (table != RT_TABLE_MAIN || !tb[RTA_DST] || !tb[RTA_OIF] || !tb[RTA_PREFSRC] ||

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "defroute.h"
+#include "rtnl-parse.h"
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -16,26 +17,6 @@ struct find {
 	struct defroute4 *r;
 };
 
-static int attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (mnl_attr_type_valid(attr, RTA_MAX) < 0)
-		return MNL_CB_OK;
-	switch (type) {
-	case RTA_OIF:
-	case RTA_TABLE:
-	case RTA_PRIORITY:
-	case RTA_GATEWAY:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		break;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static int find_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
@@ -43,12 +24,11 @@ static int find_cb(const struct nlmsghdr *nlh, void *data)
 	struct find *f = data;
 	unsigned int table;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+	if (nlh->nlmsg_type != RTM_NEWROUTE || !(rtm = rtnl_header(nlh, sizeof(*rtm))))
 		return MNL_CB_OK;
-	rtm = mnl_nlmsg_get_payload(nlh);
 	if (rtm->rtm_family != AF_INET || rtm->rtm_dst_len != 0 || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
-	if (mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, tb) < 0)
+	if (mnl_attr_parse(nlh, sizeof(*rtm), rtnl_route4_attr_cb, tb) < 0)
 		return MNL_CB_ERROR;
 	table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
 	/* Only what our REPLACE takes over: main table, metric 0, one path. */

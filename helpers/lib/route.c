@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static int route_attr_cb(const struct nlattr *attr, void *data)
+/* The attributes of an IPv4 route, for every dump of ours (route.c,
+ * defroute.c, block.c): the ones we read, checked to be 4 bytes. */
+int rtnl_route4_attr_cb(const struct nlattr *attr, void *data)
 {
 	const struct nlattr **tb = data;
 	unsigned int type = mnl_attr_get_type(attr);
@@ -17,6 +19,9 @@ static int route_attr_cb(const struct nlattr *attr, void *data)
 	case RTA_OIF:
 	case RTA_TABLE:
 	case RTA_PRIORITY:
+	case RTA_DST:
+	case RTA_PREFSRC:
+	case RTA_GATEWAY:
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
 			return MNL_CB_ERROR;
 		break;
@@ -39,7 +44,7 @@ int rtnl_route4_default_cb(const struct nlmsghdr *nlh, void *data)
 	if (rtm->rtm_family != AF_INET ||
 	    rtm->rtm_dst_len != 0 || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
-	if (mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb) < 0)
+	if (mnl_attr_parse(nlh, sizeof(*rtm), rtnl_route4_attr_cb, tb) < 0)
 		return MNL_CB_ERROR;
 	table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
 	if (table != RT_TABLE_MAIN || tb[RTA_GATEWAY] || !tb[RTA_OIF] ||

@@ -58,6 +58,8 @@ struct default_dump {
 	bool present;
 };
 int rtnl_route4_default_cb(const struct nlmsghdr *nlh, void *data);
+/* tb[] of an IPv4 route message, the attributes we read checked (4 bytes). */
+int rtnl_route4_attr_cb(const struct nlattr *attr, void *data);
 
 /* RTM_NEWLINK of AF_INET6 for ifindex: its IFLA_INET6_TOKEN (token_get). */
 struct token_dump {
