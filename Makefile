@@ -153,7 +153,7 @@ UNIT_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Ihelpers/lib -Itest/unit $(D
               -DVERSION='"test"' -DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' -O1 -g $(SANFLAGS) \
               $(UNIT_COVERAGE)
 
-test/unit/build/%: test/unit/%.c $(LIB_SRCS) $(wildcard helpers/lib/*.h) test/unit/unit.h
+test/unit/build/%: test/unit/%.c $(LIB_SRCS) $(wildcard helpers/lib/*.h) $(wildcard test/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -DRUNSTATEDIR='"$(abspath $(@D))/run-$*"' -o $@ $< $(LIB_SRCS) \
 		$(UNIT_LIBS)

@@ -1,34 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Stanza options -> struct transix_config, and every class of bad input. */
 #include "config.h"
+#include "options.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 
-struct opt {
-	const char *name, *value;
-};
-
-static const char *lookup(const char *option, void *ctx)
-{
-	for (const struct opt *o = ctx; o->name; o++)
-		if (!strcmp(o->name, option))
-			return o->value;
-	return NULL;
-}
-
-static int parse(struct transix_config *c, const struct opt *opts, char *err, size_t len)
-{
-	const char *names[32];
-	int n = 0;
-
-	for (const struct opt *o = opts; o->name && n < 31; o++)
-		names[n++] = o->name;
-	names[n] = NULL;
-	return config_parse(c, "ens224.1000", lookup, (void *)(uintptr_t)opts, names, err, len);
-}
 
 #define BASE \
 	{ "iid", "::feed" }, { "tunnel-remote", "2001:db8:ffff::140" }, \

@@ -3,34 +3,13 @@
  * ruleset text built from them (the kernel side is test/scenarios/6x-*). */
 #include "config.h"
 #include "nft.h"
+#include "options.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 
-struct opt {
-	const char *name, *value;
-};
-
-static const char *lookup(const char *option, void *ctx)
-{
-	for (const struct opt *o = ctx; o->name; o++)
-		if (!strcmp(o->name, option))
-			return o->value;
-	return NULL;
-}
-
-static int parse(struct transix_config *c, const struct opt *opts, char *err, size_t len)
-{
-	const char *names[32];
-	int n = 0;
-
-	for (const struct opt *o = opts; o->name && n < 31; o++)
-		names[n++] = o->name;
-	names[n] = NULL;
-	return config_parse(c, "ens224.1000", lookup, (void *)(uintptr_t)opts, names, err, len);
-}
 
 #define BASE \
 	{ "tunnel-remote", "2001:db8:ffff::140" }, { "tunnel-address", "203.0.113.5" }

@@ -9,23 +9,12 @@
  */
 #include "config.h"
 #include "nft.h"
+#include "options.h"
 #include "unit.h"
 
 #include <errno.h>
 #include <sched.h>
 #include <stdint.h>
-
-struct opt {
-	const char *name, *value;
-};
-
-static const char *lookup(const char *option, void *ctx)
-{
-	for (const struct opt *o = ctx; o->name; o++)
-		if (!strcmp(o->name, option))
-			return o->value;
-	return NULL;
-}
 
 /* A stanza with the clamp and NAT on: what nft_table_apply() installs. */
 static void test_apply_from_config(void)

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "proto.h"
 #include "service.h"
+#include "options.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
@@ -14,28 +15,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-struct opt {
-	const char *name, *value;
-};
-
-static const char *lookup(const char *option, void *ctx)
-{
-	for (const struct opt *o = ctx; o->name; o++)
-		if (!strcmp(o->name, option))
-			return o->value;
-	return NULL;
-}
-
-static int parse(struct transix_config *c, const struct opt *opts, char *err, size_t len)
-{
-	const char *names[32];
-	int n = 0;
-
-	for (const struct opt *o = opts; o->name && n < 31; o++)
-		names[n++] = o->name;
-	names[n] = NULL;
-	return config_parse(c, "ens224.1000", lookup, (void *)(uintptr_t)opts, names, err, len);
-}
 
 /* The request transix-register would send for spec. */
 static char *request(const char *spec, const char *user, const char *pw, const char *addr,
