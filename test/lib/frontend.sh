@@ -14,11 +14,33 @@
 #                          for every tunnel-X (its own "tunnel" executor
 #                          would take tunnel-*)
 #   frontend_opt NAME      an option's name in that spelling
+#   ifupdown2_swap_in      ifupdown2 in place of classic ifupdown, our addon
+#                          not enabled (frontend_use ifupdown2 enables it)
 
 _frontend_deb() {
 	local debs=("$TOP"/test/.cache/"$1"_*.deb)
 	[[ -e ${debs[0]} ]] || fail "no $1 package in test/.cache: run 'make deps' as root"
 	echo "${debs[0]}"
+}
+
+ifupdown2_swap_in() {
+	local deb tmp p
+	deb=$(_frontend_deb ifupdown2)
+	step "replace ifupdown by ifupdown2"
+	# Unpacked by hand, not installed: its postinst does networking work
+	# of its own, and "dpkg-deb -x /" would replace the merged-/usr
+	# symlinks (/lib, /sbin) with directories.
+	dpkg --purge --force-depends ifupdown >/dev/null 2>&1
+	tmp=$(mktemp -d)
+	dpkg-deb -x "$deb" "$tmp"
+	cp -a "$tmp/usr/share/ifupdown2" /usr/share/
+	cp -a "$tmp/etc/network/ifupdown2" /etc/network/
+	chmod 755 /usr/share/ifupdown2/__main__.py	# what its postinst does
+	for p in ifup ifdown ifquery ifreload; do ln -sf /usr/share/ifupdown2/ifupdown2 "/usr/sbin/$p"; done
+	# Its lock is /run/network/.lock: without the directory it says
+	# "Another instance of this program is already running".
+	mkdir -p /run/network
+	assert_eq "$(readlink -f /usr/sbin/ifup)" /usr/share/ifupdown2/__main__.py "ifup is ifupdown2's"
 }
 
 frontend_use() {
@@ -29,24 +51,11 @@ frontend_use() {
 		assert_match "$(dpkg-query -W -f='${Status}' ifupdown)" "install ok installed" "classic ifupdown"
 		;;
 	ifupdown2)
-		deb=$(_frontend_deb ifupdown2)
-		step "replace ifupdown by ifupdown2"
-		# Unpacked by hand, not installed: its postinst does networking
-		# work of its own, and "dpkg-deb -x /" would replace the
-		# merged-/usr symlinks (/lib, /sbin) with directories.
-		dpkg --purge --force-depends ifupdown >/dev/null 2>&1
-		tmp=$(mktemp -d)
-		dpkg-deb -x "$deb" "$tmp"
-		cp -a "$tmp/usr/share/ifupdown2" /usr/share/
-		cp -a "$tmp/etc/network/ifupdown2" /etc/network/
-		chmod 755 /usr/share/ifupdown2/__main__.py	# what its postinst does
-		for p in ifup ifdown ifquery ifreload; do ln -sf /usr/share/ifupdown2/ifupdown2 "/usr/sbin/$p"; done
-		mkdir -p /run/network	# its lock's directory
+		ifupdown2_swap_in
 		# What interfaces-transix(5) tells the administrator to do:
 		# ifupdown2 loads only the modules addons.conf names.
 		[[ -e /usr/share/ifupdown2/addons/transix.py ]] || fail "our ifupdown2 addon is not installed"
 		printf '%s,transix\n' pre-up up down post-down >>/etc/network/ifupdown2/addons.conf
-		assert_eq "$(readlink -f /usr/sbin/ifup)" /usr/share/ifupdown2/__main__.py "ifup is ifupdown2's"
 		;;
 	ifupdown-ng)
 		deb=$(_frontend_deb ifupdown-ng)

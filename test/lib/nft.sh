@@ -15,6 +15,11 @@
 #   lan_fetch SIZE [CURL-ARGS]    LAN host downloads SIZE bytes; prints
 #                                 "<bytes> <seconds>"; curl's status
 #   lan_checkip [CURL-ARGS]       the address checkip saw from the LAN host
+#   lan_host_only [ADDR/PLEN...]  the LAN host and link as lan_setup makes them, the
+#                                 router's side left to an example's LAN stanza;
+#                                 extra addresses on the host
+#   example_interfaces FILE       examples/FILE as /etc/network/interfaces, with the
+#                                 emulated ISP's AFTR, user and LAN addresses
 #   nft_table                     "nft list table ip transix-$WAN_IF" on the router
 #   nft_ours_count                how many transix- tables the router has
 
@@ -24,6 +29,27 @@ HTTP_PORT=8080
 nft_lan_setup() {
 	lan_setup || return
 	ip netns exec "$ROUTER_NS" sysctl -q -w net.ipv4.ip_forward=1
+}
+
+lan_host_only() {
+	local a
+	ip netns add "$LAN_NS"
+	ip link add "$LAN_IF" netns "$ROUTER_NS" type veth peer name eth0 netns "$LAN_NS"
+	ip -n "$LAN_NS" link set lo up
+	ip -n "$LAN_NS" link set eth0 up
+	ip -n "$LAN_NS" address add "$LAN_HOST_ADDR/24" dev eth0
+	for a; do
+		ip -n "$LAN_NS" address add "$a" dev eth0
+	done
+	ip -n "$LAN_NS" route add default via "$LAN_ROUTER_ADDR"
+}
+
+example_interfaces() {
+	stanza_secret >/dev/null
+	sed -e "s/2404:8e00::feed:140/$AFTR/; s/transix-user USER/transix-user $TRANSIX_USER/" \
+		-e "s/192\.168\.1\./${LAN_ROUTER_ADDR%.*}./" \
+		"$_ISP_TOP/examples/$1" >/etc/network/interfaces
+	diff "$_ISP_TOP/examples/$1" /etc/network/interfaces || :
 }
 
 http_serve() {

@@ -9,24 +9,9 @@ set -eu
 source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"
+source "$TOP/test/lib/frontend.sh"
 
-debs=("$TOP"/test/.cache/ifupdown2_*.deb)
-[[ -e ${debs[0]} ]] || fail "no ifupdown2 package in test/.cache: run 'make deps' as root"
-step "replace ifupdown by ifupdown2"
-# Unpacked by hand, not installed: its postinst does networking work of
-# its own, and a plain "dpkg-deb -x /" would replace the merged-/usr
-# symlinks (/lib, /sbin) with directories.
-dpkg --purge --force-depends ifupdown >/dev/null 2>&1
-tmp=$(mktemp -d)
-dpkg-deb -x "${debs[0]}" "$tmp"
-cp -a "$tmp/usr/share/ifupdown2" /usr/share/
-cp -a "$tmp/etc/network/ifupdown2" /etc/network/
-chmod 755 /usr/share/ifupdown2/__main__.py	# what its postinst does
-for p in ifup ifdown ifquery ifreload; do ln -sf /usr/share/ifupdown2/ifupdown2 "/usr/sbin/$p"; done
-# Its lock is /run/network/.lock: without the directory it says "Another
-# instance of this program is already running".
-mkdir -p /run/network
-assert_eq "$(readlink -f /usr/sbin/ifup)" /usr/share/ifupdown2/__main__.py "ifup is ifupdown2's"
+ifupdown2_swap_in
 
 isp_setup
 stanza_secret >/dev/null

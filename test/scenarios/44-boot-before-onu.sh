@@ -15,19 +15,10 @@ source "$TOP/test/lib/isp.sh"
 source "$TOP/test/lib/assert.sh"
 source "$TOP/test/lib/stanza.sh"
 source "$TOP/test/lib/clock.sh"
+source "$TOP/test/lib/frontend.sh"
 
 if [[ ${USE_IFUPDOWN2-} == 1 ]]; then
-	# As 30-ifupdown2 does it.
-	debs=("$TOP"/test/.cache/ifupdown2_*.deb)
-	[[ -e ${debs[0]} ]] || fail "no ifupdown2 package in test/.cache: run 'make deps' as root"
-	dpkg --purge --force-depends ifupdown >/dev/null 2>&1
-	tmp=$(mktemp -d)
-	dpkg-deb -x "${debs[0]}" "$tmp"
-	cp -a "$tmp/usr/share/ifupdown2" /usr/share/
-	cp -a "$tmp/etc/network/ifupdown2" /etc/network/
-	chmod 755 /usr/share/ifupdown2/__main__.py
-	for p in ifup ifdown ifquery ifreload; do ln -sf /usr/share/ifupdown2/ifupdown2 "/usr/sbin/$p"; done
-	mkdir -p /run/network
+	ifupdown2_swap_in
 fi
 
 isp_setup --no-ra

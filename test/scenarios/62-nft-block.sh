@@ -18,18 +18,8 @@ BLOCK=203.0.113.8/29 ROUTER_BLOCK_ADDR=203.0.113.9 HOST_BLOCK_ADDR=203.0.113.10
 isp_setup --fixed-ip "$BLOCK"
 # The LAN link and host as lan_setup makes them, but the router's side is
 # left to the example's LAN stanza (192.168.1.1/24 there, 192.0.2.1/24 here).
-ip netns add "$LAN_NS"
-ip link add "$LAN_IF" netns "$ROUTER_NS" type veth peer name eth0 netns "$LAN_NS"
-ip -n "$LAN_NS" link set lo up
-ip -n "$LAN_NS" link set eth0 up
-ip -n "$LAN_NS" address add "$LAN_HOST_ADDR/24" dev eth0
-ip -n "$LAN_NS" address add "$HOST_BLOCK_ADDR/29" dev eth0
-ip -n "$LAN_NS" route add default via "$LAN_ROUTER_ADDR"
-stanza_secret >/dev/null
-sed -e "s/2404:8e00::feed:140/$AFTR/; s/transix-user USER/transix-user $TRANSIX_USER/" \
-	-e "s/192\.168\.1\./${LAN_ROUTER_ADDR%.*}./" \
-	"$TOP/examples/router-block.interfaces" >/etc/network/interfaces
-diff "$TOP/examples/router-block.interfaces" /etc/network/interfaces || :
+lan_host_only "$HOST_BLOCK_ADDR/29"
+example_interfaces router-block.interfaces
 
 step "ifup -a with the block example and its firewall"
 router_exec nft -f "$TOP/examples/nftables-router-block.conf"

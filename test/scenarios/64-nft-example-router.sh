@@ -14,17 +14,8 @@ source "$TOP/test/lib/stanza.sh"
 source "$TOP/test/lib/nft.sh"
 
 isp_setup
-ip netns add "$LAN_NS"
-ip link add "$LAN_IF" netns "$ROUTER_NS" type veth peer name eth0 netns "$LAN_NS"
-ip -n "$LAN_NS" link set lo up
-ip -n "$LAN_NS" link set eth0 up
-ip -n "$LAN_NS" address add "$LAN_HOST_ADDR/24" dev eth0
-ip -n "$LAN_NS" route add default via "$LAN_ROUTER_ADDR"
-stanza_secret >/dev/null
-sed -e "s/2404:8e00::feed:140/$AFTR/; s/transix-user USER/transix-user $TRANSIX_USER/" \
-	-e "s/192\.168\.1\./${LAN_ROUTER_ADDR%.*}./" \
-	"$TOP/examples/router.interfaces" >/etc/network/interfaces
-diff "$TOP/examples/router.interfaces" /etc/network/interfaces || :
+lan_host_only
+example_interfaces router.interfaces
 
 step "the firewall, then ifup -a"
 router_exec nft -f "$TOP/examples/nftables-router.conf"
