@@ -613,8 +613,19 @@ static void read_facts(struct supervisor *s, struct facts *f)
 		return;
 	}
 	f->wan = true;
+	/* SLAAC at the first pass: ifupdown's inet6 method ran after pre-up
+	 * and may have turned RAs down again (accept_ra 1 on a forwarding
+	 * router).  And whenever the WAN device was made anew (a VLAN
+	 * re-created): it took its sysctls from "default" (on a router,
+	 * forwarding 1, so accept_ra 1 ignores every RA) and lost its token. */
+	if (wan.ifindex != s->wan_ifindex && (c->has_iid || !c->has_local)) {
+		ret = slaac_enable(c->ifname);
+		if (ret < 0)
+			log_warn("cannot enable SLAAC on %s: %s", c->ifname, strerror(-ret));
+		else if (ret > 0)
+			log_info("enabled SLAAC on %s (accept_ra/autoconf)", c->ifname);
+	}
 	s->wan_ifindex = wan.ifindex;
-	/* A WAN device made anew (a VLAN re-created) has lost its token. */
 	if (c->has_iid && (ret = wan_token_ensure(&s->rq, wan.ifindex, &c->iid)) < 0)
 		log_warn("cannot set the token of %s: %s", c->ifname, nl_strerror(&s->rq, ret));
 	s->pick = find_local(s);
@@ -1302,10 +1313,6 @@ static int setup(struct supervisor *s, char *err, size_t errlen)
 	s->sv.tunnel = s->cfg.has_tunnel ? TUNNEL_WAIT_WAN : TUNNEL_DISABLED;
 	s->sv.reg = s->cfg.has_registration ? REG_IDLE : REG_DISABLED;
 
-	/* ifupdown's inet6 method ran after pre-up and may have turned RAs
-	 * down again (accept_ra 1 on a forwarding router). */
-	if ((s->cfg.has_iid || !s->cfg.has_local) && (ret = slaac_enable(s->cfg.ifname)) > 0)
-		log_info("enabled SLAAC on %s (accept_ra/autoconf)", s->cfg.ifname);
 	if (s->cfg.has_inline_password) {
 		/* Kept out of core dumps, and /proc/PID/{mem,environ} root's. */
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

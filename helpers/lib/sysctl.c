@@ -44,6 +44,7 @@ int sysctl_ipv6_get(const char *ifname, const char *key, int *value)
 int sysctl_ipv6_set(const char *ifname, const char *key, int value)
 {
 	char path[128], buf[32];
+	ssize_t n;
 	int fd, ret, len;
 
 	if ((ret = path_of(path, sizeof(path), ifname, key)) < 0)
@@ -52,7 +53,8 @@ int sysctl_ipv6_set(const char *ifname, const char *key, int value)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = write(fd, buf, (size_t)len) == len ? 0 : -errno;
+	n = write(fd, buf, (size_t)len);
+	ret = n < 0 ? -errno : n != len ? -EIO : 0;
 	close(fd);
 	return ret;
 }
@@ -61,7 +63,9 @@ int slaac_enable(const char *ifname)
 {
 	int forwarding = 0, accept_ra = 1, autoconf = 1, solicit = 3, ret = 0, changed = 0;
 
-	sysctl_ipv6_get(ifname, "forwarding", &forwarding);
+	/* A device that does not exist has nothing to enable: say so. */
+	if ((ret = sysctl_ipv6_get(ifname, "forwarding", &forwarding)) < 0)
+		return ret == -ENOENT ? -ENODEV : ret;
 	sysctl_ipv6_get(ifname, "accept_ra", &accept_ra);
 	sysctl_ipv6_get(ifname, "autoconf", &autoconf);
 	sysctl_ipv6_get(ifname, "router_solicitations", &solicit);

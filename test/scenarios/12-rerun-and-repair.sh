@@ -103,6 +103,23 @@ supervisor_cont
 wait_for 60 tunnel_ok || fail "tunnel not back after link bounce"
 wait_for 60 eval "[ \"\$(router_checkip 2)\" = $FIXED_IP ]" || fail "IPv4 not back after link bounce"
 
+step "the WAN re-created on a forwarding router: SLAAC and the token set again"
+# A new device takes its sysctls from "default": on a router that forwards,
+# accept_ra 1 ignores every RA, so no address would ever come back.
+supervisor_stop
+router_exec sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1
+ip -n "$ROUTER_NS" link del "$WAN_IF"
+router_vlan_add
+assert_eq "$(router_exec cat "/proc/sys/net/ipv6/conf/$WAN_IF/forwarding") $(router_exec cat "/proc/sys/net/ipv6/conf/$WAN_IF/accept_ra")" \
+	"1 1" "the new device forwards and ignores RAs"
+ip -n "$ROUTER_NS" link set "$WAN_IF" up
+supervisor_cont
+wait_for 60 eval "[ \"\$(router_checkip 2)\" = $FIXED_IP ]" || fail "IPv4 not back on the re-created WAN"
+wait_for 60 tunnel_ok || fail "tunnel not back on the re-created WAN"
+assert_eq "$(router_exec cat "/proc/sys/net/ipv6/conf/$WAN_IF/accept_ra")" 2 "accept_ra on the re-created WAN"
+assert_match "$(ip -n "$ROUTER_NS" token get dev "$WAN_IF")" "token $ROUTER_IID " "its token"
+router_exec sysctl -qw net.ipv6.conf.all.forwarding=0 net.ipv6.conf.default.forwarding=0
+
 step "ifdown after all that: nothing left"
 router_exec ifdown "$WAN_IF"
 assert_fail ip -n "$ROUTER_NS" link show "$tun"
