@@ -19,6 +19,7 @@
  * leaves everything in place (the hook replacing us on a repeated ifup);
  * HUP re-checks everything now.
  */
+#include "aftr.h"
 #include "block.h"
 #include "config.h"
 #include "decide.h"
@@ -84,6 +85,10 @@ struct supervisor {
 	bool have_remote;
 	struct in6_addr remote;
 	struct dns_answer answers;	/* a named remote's last answer, for the status */
+	struct aftr_probe probe;	/* issue 11: which of them carries traffic */
+	int probe_fails;		/* silent rounds of the one in use, in a row */
+	msec_t probe_at;		/* the next round; 0 = at the next lookup */
+	bool probe_ok_said;		/* "answers" logged since the last change */
 	bool have_local;
 	struct in6_addr local;
 	enum addr_pick pick;
@@ -536,6 +541,123 @@ static void stop_registration(struct supervisor *s)
 
 /* --- the kernel: facts in, actions out -------------------------------------- */
 
+/*
+ * Issue 11: a round of ICMPv6 echo to the usable answers of a named
+ * remote, the one in use among them (aftr.h).  Nothing when there is no
+ * choice to make: one address, or none of ours to send from.
+ */
+static void probe_remote(struct supervisor *s)
+{
+	struct in6_addr cand[DNS_MAX_ADDRS];
+	int n = 0, ret;
+
+	aftr_probe_stop(&s->probe);
+	s->probe_at = 0;
+	for (int i = 0; i < s->answers.n; i++)
+		if (wan_remote_usable(&s->answers.addr[i]))
+			cand[n++] = s->answers.addr[i];
+	if (n < 2 || !s->have_remote || !s->have_local)
+		return;
+	ret = aftr_probe_start(&s->probe, &s->local, cand, n, random_u32(), clock_ms());
+	if (ret < 0) {
+		log_warn("cannot check which address of tunnel-remote %s answers: %s",
+			 s->cfg.remote_name, strerror(-ret));
+		s->probe_at = clock_ms() + aftr_probe_delay(++s->probe_fails);
+	}
+}
+
+/* The index of the one in use among the probe's addresses, or -1. */
+static int probe_current(const struct supervisor *s)
+{
+	for (int i = 0; s->have_remote && i < s->probe.n; i++)
+		if (!memcmp(&s->probe.addr[i], &s->remote, sizeof(s->remote)))
+			return i;
+	return -1;
+}
+
+/* A round is over: stay, or move to an address that answered. */
+static void probe_done(struct supervisor *s)
+{
+	struct aftr_probe *p = &s->probe;
+	int cur = probe_current(s), i = aftr_choose(p->n, cur, p->answered);
+	char addr[INET6_ADDRSTRLEN], was[INET6_ADDRSTRLEN];
+
+	if (cur >= 0 && p->answered[cur]) {
+		s->probe_fails = 0;
+		s->probe_at = 0;	/* checked again at the next lookup */
+		/* Once after a change, not at every lookup. */
+		if (!s->probe_ok_said) {
+			inet_ntop(AF_INET6, &s->remote, addr, sizeof(addr));
+			log_debug("tunnel-remote %s: %s answers echo", s->cfg.remote_name, addr);
+			s->probe_ok_said = true;
+		}
+		return;
+	}
+	s->probe_ok_said = false;
+	if (i >= 0 && i != cur) {
+		inet_ntop(AF_INET6, &p->addr[i], addr, sizeof(addr));
+		inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
+		log_warn("tunnel-remote %s now is %s: %s did not answer", s->cfg.remote_name,
+			 addr, was);
+		s->remote = p->addr[i];
+		s->probe_fails = 0;
+		s->probe_at = 0;
+		s->dirty = true;	/* the tunnel follows */
+		return;
+	}
+	/* Nobody answered: keep the one in use (echo may be filtered) and
+	 * ask again later, ever less often. */
+	if (!s->probe_fails++) {
+		inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
+		log_warn("tunnel-remote %s: no address of it answers echo (%s in use); "
+			 "checking again", s->cfg.remote_name, was);
+	}
+	s->probe_at = clock_ms() + aftr_probe_delay(s->probe_fails);
+}
+
+/* Issue 11 (and 9: the lookups): the remote's descriptors for poll(). */
+#define REMOTE_PFDS	1
+
+static int remote_pollfds(struct supervisor *s, struct pollfd *pfd)
+{
+	int n = 0;
+
+	if (s->probe.fd >= 0)
+		pfd[n++] = (struct pollfd){ .fd = s->probe.fd, .events = POLLIN };
+	return n;
+}
+
+/* The poll() timeout, shortened to the remote's own timers. */
+static int remote_timeout(const struct supervisor *s, int timeout)
+{
+	msec_t now = clock_ms(), when = s->probe.fd >= 0 ? s->probe.next : s->probe_at;
+
+	if (!when)
+		return timeout;
+	if (when <= now)
+		return 0;
+	if (when - now < INT_MAX && (timeout < 0 || when - now < timeout))
+		return (int)(when - now);
+	return timeout;
+}
+
+/* After poll(): replies read, timers run.  Never waits. */
+static void remote_events(struct supervisor *s, const struct pollfd *pfd, int n)
+{
+	msec_t now;
+
+	for (int i = 0; i < n; i++)
+		if (pfd[i].fd == s->probe.fd && pfd[i].revents)
+			aftr_probe_read(&s->probe);
+	now = clock_ms();
+	if (s->probe.fd >= 0) {
+		if (aftr_probe_tick(&s->probe, probe_current(s), now))
+			probe_done(s);
+	} else if (s->probe_at && now >= s->probe_at) {
+		probe_remote(s);
+	}
+}
+
 static void resolve_remote(struct supervisor *s)
 {
 	struct dns_answer ans;
@@ -573,6 +695,7 @@ static void resolve_remote(struct supervisor *s)
 		s->remote = *pick;
 		s->have_remote = true;
 		s->dirty = true;
+		probe_remote(s);	/* does the one in use carry traffic? */
 	} else {
 		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
 		inet_ntop(AF_INET6, &ans.addr[0], addr, sizeof(addr));
@@ -1130,10 +1253,10 @@ enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_NFT, PFD
 static int run(struct supervisor *s)
 {
 	for (;;) {
-		struct pollfd pfd[PFD_COUNT];
+		struct pollfd pfd[PFD_COUNT + REMOTE_PFDS];
 		msec_t t = clock_ms();
 		int timeout = -1;	/* idle: sleep until something happens */
-		int ret;
+		int ret, nremote;
 
 		if (s->dirty || (s->deadline && t >= s->deadline)) {
 			if (pass(s) < 0)
@@ -1158,9 +1281,12 @@ static int run(struct supervisor *s)
 						.events = POLLIN };
 		pfd[PFD_NFTRUN] = (struct pollfd){ .fd = s->nft_fd, .events = POLLIN };
 
-		ret = poll(pfd, PFD_COUNT, timeout);
+		timeout = remote_timeout(s, timeout);
+		nremote = remote_pollfds(s, pfd + PFD_COUNT);
+		ret = poll(pfd, (nfds_t)(PFD_COUNT + nremote), timeout);
 		if (ret < 0 && errno != EINTR)
 			return -1;
+		remote_events(s, pfd + PFD_COUNT, ret > 0 ? nremote : 0);
 		if (ret <= 0)
 			continue;
 		if (pfd[PFD_NETLINK].revents) {
@@ -1369,6 +1495,7 @@ int main(int argc, char **argv)
 	static struct supervisor s = {
 		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
 		.dhcp_fd = -1, .nft_fd = -1,
+		.probe = { .fd = -1 },
 	};
 	char err[400];
 	int ret;
