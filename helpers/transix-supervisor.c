@@ -142,6 +142,26 @@ static unsigned int random_u32(void)
 	return r;
 }
 
+/* transix-register's service arguments (service.h): "--service NAME" and
+ * generic's --auth/--success; config_parse() checked them already. */
+struct service_argv {
+	char buf[SERVICE_ARGS][SERVICE_OK_MAX + 1];
+	char *store[SERVICE_ARGS];
+	char *argv[SERVICE_ARGS + 1];
+};
+
+static void register_service_args(const struct transix_config *c, struct service_argv *a)
+{
+	struct service_request req;
+
+	for (int i = 0; i < SERVICE_ARGS; i++)
+		a->store[i] = a->buf[i];
+	memset(a->argv, 0, sizeof(a->argv));
+	if (service_request_init(&req, c->service->name, *c->auth ? c->auth : NULL,
+				 *c->success ? c->success : NULL, c->update_url, NULL, 0) == 0)
+		service_args(&req, a->store, sizeof(a->buf[0]), a->argv);
+}
+
 /* Is the hook still waiting for our word?  It stops at tunnel-wait; from
  * then on an error is something to retry, not a reason to give up. */
 static bool hook_waiting(struct supervisor *s)
@@ -405,9 +425,13 @@ static void start_registration(struct supervisor *s)
 	}
 	char prog[] = "transix-register", o_if[] = "--interface", o_src[] = "--source",
 	     o_url[] = "--url", o_user[] = "--user", o_to[] = "--timeout";
+	struct service_argv sa;
+
+	register_service_args(&s->cfg, &sa);
 	char *const argv[] = {
 		prog, o_if, s->cfg.ifname, o_src, source, o_url, s->cfg.update_url,
-		o_user, s->cfg.user, o_to, timeout, NULL,
+		o_user, s->cfg.user, o_to, timeout, sa.argv[0], sa.argv[1], sa.argv[2],
+		sa.argv[3], sa.argv[4], sa.argv[5], NULL,
 	};
 	/* A clean environment: not even the inline password's variable. */
 	char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
@@ -588,7 +612,7 @@ static void probe_done(struct supervisor *s)
 		/* Once after a change, not at every lookup. */
 		if (!s->probe_ok_said) {
 			inet_ntop(AF_INET6, &s->remote, addr, sizeof(addr));
-			log_debug("tunnel-remote %s: %s answers echo", s->cfg.remote_name, addr);
+			log_info("tunnel-remote %s: %s answers echo", s->cfg.remote_name, addr);
 			s->probe_ok_said = true;
 		}
 		return;

@@ -71,7 +71,7 @@ echoes() { ip netns exec "$ISP_NS" nft list table ip6 probe | sed -n 's/.*counte
 assert_eq "$(echoes)" 0 "echo requests before SIGHUP"
 kill -HUP "$(pgrep -x transix-supervi)"
 wait_for 30 eval '(($(echoes) > 0))' || fail "no check after SIGHUP"
-# The end of that round: said once (debug) for the first round the one in
+# The end of that round: said once for the first round the one in
 # use answered since the move.
 wait_for 30 grep -q "tunnel-remote dslite2.aftr.test: $DSLITE_AFTR answers echo" /var/log/syslog ||
 	fail "no end of the check after SIGHUP"
