@@ -85,6 +85,7 @@ struct supervisor {
 	bool have_remote;
 	struct in6_addr remote;
 	struct dns_answer answers;	/* a named remote's last answer, for the status */
+	struct dns_query *lookup;	/* issue 9: running, in the poll set */
 	struct aftr_probe probe;	/* issue 11: which of them carries traffic */
 	int probe_fails;		/* silent rounds of the one in use, in a row */
 	msec_t probe_at;		/* the next round; 0 = at the next lookup */
@@ -639,8 +640,82 @@ static void probe_done(struct supervisor *s)
 	s->probe_at = clock_ms() + aftr_probe_delay(s->probe_fails);
 }
 
+/* A lookup of tunnel-remote's name is over (ret 0 with ans, or -errno). */
+static void resolved_remote(struct supervisor *s, int ret, const struct dns_answer *ans)
+{
+	char addr[INET6_ADDRSTRLEN] = "", was[INET6_ADDRSTRLEN];
+	bool had = s->have_remote;
+	int i;
+
+	s->dirty = true;	/* a pass: the tunnel, the status */
+	if (ret) {
+		/* A known AFTR stays in use while DNS is away. */
+		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
+		if (!had) {
+			set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
+				    s->cfg.remote_name, dns_strerror(ret));
+			want_dns(s);
+		}
+		return;
+	}
+	s->answers = *ans;
+	/* The checks a literal tunnel-remote gets; the one in use kept while
+	 * it is still among the answers: several AAAA must not make the
+	 * tunnel hop. */
+	i = dns_pick(ans, had ? &s->remote : NULL, wan_remote_usable);
+	if (i >= 0) {
+		const struct in6_addr *pick = &ans->addr[i];
+
+		/* Looked up again when the answer expires. */
+		s->sv.reresolve_at = clock_ms() + reresolve_delay(ans->ttl);
+		if (had && memcmp(pick, &s->remote, sizeof(*pick))) {
+			inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
+			inet_ntop(AF_INET6, pick, addr, sizeof(addr));
+			log_info("tunnel-remote %s now is %s (was %s)", s->cfg.remote_name, addr, was);
+		}
+		s->remote = *pick;
+		s->have_remote = true;
+		probe_remote(s);	/* does the one in use carry traffic? */
+	} else {
+		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
+		inet_ntop(AF_INET6, &ans->addr[0], addr, sizeof(addr));
+		set_message(s, LOG_ERR, "tunnel-remote %s resolves to %s: not a global IPv6 address; "
+			    "retrying", s->cfg.remote_name, addr);
+	}
+}
+
+/* The running lookup's answer, if it is over. */
+static void lookup_done(struct supervisor *s)
+{
+	struct dns_answer ans;
+	int ret = dns_query_result(s->lookup, &ans);
+
+	dns_query_free(s->lookup);
+	s->lookup = NULL;
+	resolved_remote(s, ret, &ans);
+}
+
+/* Starts a lookup of tunnel-remote's name; its answer comes through the
+ * poll loop (remote_events), never waited for here. */
+static void resolve_remote(struct supervisor *s)
+{
+	struct dns_answer none = { .n = 0 };
+	int ret;
+
+	if (s->lookup)
+		return;		/* one at a time: its answer will do */
+	s->sv.resolve_at = clock_ms() + RESOLVE_RETRY * SEC;
+	/* Not due again while this one runs: its end plans the next. */
+	s->sv.reresolve_at = 0;
+	ret = dns_query_start(&s->lookup, s->cfg.remote_name, DNS_TIMEOUT_MS, NULL);
+	if (ret < 0)
+		resolved_remote(s, ret, &none);
+	else if (dns_query_process(s->lookup, NULL, 0))
+		lookup_done(s);		/* /etc/hosts answers at once */
+}
+
 /* Issue 11 (and 9: the lookups): the remote's descriptors for poll(). */
-#define REMOTE_PFDS	1
+#define REMOTE_PFDS	(1 + DNS_POLLFDS)
 
 static int remote_pollfds(struct supervisor *s, struct pollfd *pfd)
 {
@@ -648,6 +723,8 @@ static int remote_pollfds(struct supervisor *s, struct pollfd *pfd)
 
 	if (s->probe.fd >= 0)
 		pfd[n++] = (struct pollfd){ .fd = s->probe.fd, .events = POLLIN };
+	if (s->lookup)
+		n += dns_query_pollfds(s->lookup, pfd + n, DNS_POLLFDS);
 	return n;
 }
 
@@ -655,7 +732,10 @@ static int remote_pollfds(struct supervisor *s, struct pollfd *pfd)
 static int remote_timeout(const struct supervisor *s, int timeout)
 {
 	msec_t now = clock_ms(), when = s->probe.fd >= 0 ? s->probe.next : s->probe_at;
+	int dns = s->lookup ? dns_query_timeout(s->lookup) : -1;
 
+	if (dns >= 0 && (timeout < 0 || dns < timeout))
+		timeout = dns;
 	if (!when)
 		return timeout;
 	if (when <= now)
@@ -670,61 +750,20 @@ static void remote_events(struct supervisor *s, const struct pollfd *pfd, int n)
 {
 	msec_t now;
 
-	for (int i = 0; i < n; i++)
-		if (pfd[i].fd == s->probe.fd && pfd[i].revents)
-			aftr_probe_read(&s->probe);
+	int probe = s->probe.fd >= 0 && n > 0 && pfd[0].fd == s->probe.fd;
+
+	if (probe && pfd[0].revents)
+		aftr_probe_read(&s->probe);
+	/* The lookup's sockets follow the probe's; its timers run even when
+	 * poll() timed out (n == 0). */
+	if (s->lookup && dns_query_process(s->lookup, pfd + probe, n > probe ? n - probe : 0))
+		lookup_done(s);
 	now = clock_ms();
 	if (s->probe.fd >= 0) {
 		if (aftr_probe_tick(&s->probe, probe_current(s), now))
 			probe_done(s);
 	} else if (s->probe_at && now >= s->probe_at) {
 		probe_remote(s);
-	}
-}
-
-static void resolve_remote(struct supervisor *s)
-{
-	struct dns_answer ans;
-	char addr[INET6_ADDRSTRLEN] = "", was[INET6_ADDRSTRLEN];
-	bool had = s->have_remote;
-	int ret, i;
-
-	s->sv.resolve_at = clock_ms() + RESOLVE_RETRY * SEC;
-	ret = dns_lookup_aaaa(s->cfg.remote_name, DNS_TIMEOUT_MS, &ans);
-	if (ret) {
-		/* A known AFTR stays in use while DNS is away. */
-		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
-		if (!had) {
-			set_message(s, LOG_WARNING, "cannot resolve tunnel-remote %s: %s; retrying",
-				    s->cfg.remote_name, dns_strerror(ret));
-			want_dns(s);
-		}
-		return;
-	}
-	s->answers = ans;
-	/* The checks a literal tunnel-remote gets; the one in use kept while
-	 * it is still among the answers: several AAAA must not make the
-	 * tunnel hop. */
-	i = dns_pick(&ans, had ? &s->remote : NULL, wan_remote_usable);
-	if (i >= 0) {
-		const struct in6_addr *pick = &ans.addr[i];
-
-		/* Looked up again when the answer expires. */
-		s->sv.reresolve_at = clock_ms() + reresolve_delay(ans.ttl);
-		if (had && memcmp(pick, &s->remote, sizeof(*pick))) {
-			inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
-			inet_ntop(AF_INET6, pick, addr, sizeof(addr));
-			log_info("tunnel-remote %s now is %s (was %s)", s->cfg.remote_name, addr, was);
-		}
-		s->remote = *pick;
-		s->have_remote = true;
-		s->dirty = true;
-		probe_remote(s);	/* does the one in use carry traffic? */
-	} else {
-		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
-		inet_ntop(AF_INET6, &ans.addr[0], addr, sizeof(addr));
-		set_message(s, LOG_ERR, "tunnel-remote %s resolves to %s: not a global IPv6 address; "
-			    "retrying", s->cfg.remote_name, addr);
 	}
 }
 
