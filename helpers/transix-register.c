@@ -5,9 +5,10 @@
  *
  *   GET URL?username=NAME&password=PASSWORD
  *
- * or in the form of another service of the table in service.c (--url
- * "SERVICE[,basic][,ok=W/W] URL", service.h), sent over IPv6 from the given source address (the server registers the
- * request's source address).  A short-lived program run by the per-interface
+ * or in the form of another service of the table in service.c (--service
+ * NAME; for generic also --auth and --success, service.h), sent over IPv6
+ * from the given source address (the server registers the request's source
+ * address).  A short-lived program run by the per-interface
  * supervisor for each attempt, so that the long-running supervisor never
  * loads libcurl.  The password comes on standard input, never argv/environ.
  *
@@ -66,7 +67,8 @@ enum {
 struct config {
 	const char *iface;
 	const char *url;
-	struct service_request req;	/* the service, parsed from --url */
+	const char *service, *auth, *success;	/* NULL: the default's */
+	struct service_request req;	/* the service, from the above */
 	const char *user;
 	char source[INET6_ADDRSTRLEN];	/* canonical form */
 	long connect_timeout;
@@ -86,18 +88,20 @@ struct body {
 };
 
 #define SYNOPSIS "transix-register --interface IFACE --source IPV6ADDR --url URL --user NAME" \
+	" [--service NAME [--auth basic|query] [--success WORD[/WORD...]]]" \
 	" [--connect-timeout SECONDS] [--timeout SECONDS]"
 
 static const char usage_text[] =
 	"usage: transix-register --interface IFACE --source IPV6ADDR --url URL --user NAME\n"
+	"                        [--service NAME [--auth basic|query] [--success WORD[/WORD...]]]\n"
 	"                        [--connect-timeout SECONDS] [--timeout SECONDS]\n"
 	"\n"
 	"Sends one registration request, GET URL?username=NAME&password=PASSWORD,\n"
-	"over IPv6 from the local address IPV6ADDR; with --url \"SERVICE[,basic]\n"
-	"[,ok=WORD/WORD] URL\", in that service's form (transix-register(8)).\n"
-	"The placeholders {user}, {password} and {address} in URL are replaced.\n"
-	"  PASSWORD is the first line of\n"
-	"standard input (at most 255 bytes).  Defaults: --connect-timeout 10, --timeout 30.\n"
+	"over IPv6 from the local address IPV6ADDR; with --service (transix, v6plus,\n"
+	"ocn, generic) in that service's form; --auth and --success only for generic\n"
+	"(transix-register(8)).  The placeholders {user}, {password} and {address}\n"
+	"in URL are replaced.  PASSWORD is the first line of standard input (at\n"
+	"most 255 bytes).  Defaults: --connect-timeout 10, --timeout 30.\n"
 	"Prints one line saying what happened.  Exit status: 0 registered (the answer\n"
 	"was OK), 1 refused by the server (NG, HTTP 3xx/4xx), 100 usage error,\n"
 	"111 temporary failure (timeout, connection, DNS, HTTP 5xx).\n";
@@ -166,12 +170,16 @@ static int check_source(const char *s, char *canon, struct outcome *o)
 /* Returns 1 for --help/--version (already printed), 0, or -EINVAL with o set. */
 static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome *o)
 {
-	enum { OPT_CONNECT_TIMEOUT = 256, OPT_TIMEOUT, OPT_VERSION };
+	enum { OPT_CONNECT_TIMEOUT = 256, OPT_TIMEOUT, OPT_VERSION, OPT_SERVICE, OPT_AUTH,
+	       OPT_SUCCESS };
 	static const struct option opts[] = {
 		{ "interface",		required_argument,	NULL, 'i' },
 		{ "source",		required_argument,	NULL, 's' },
 		{ "url",		required_argument,	NULL, 'u' },
 		{ "user",		required_argument,	NULL, 'n' },
+		{ "service",		required_argument,	NULL, OPT_SERVICE },
+		{ "auth",		required_argument,	NULL, OPT_AUTH },
+		{ "success",		required_argument,	NULL, OPT_SUCCESS },
 		{ "connect-timeout",	required_argument,	NULL, OPT_CONNECT_TIMEOUT },
 		{ "timeout",		required_argument,	NULL, OPT_TIMEOUT },
 		{ "help",		no_argument,		NULL, 'h' },
@@ -196,6 +204,15 @@ static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome
 			break;
 		case 'n':
 			cfg->user = optarg;
+			break;
+		case OPT_SERVICE:
+			cfg->service = optarg;
+			break;
+		case OPT_AUTH:
+			cfg->auth = optarg;
+			break;
+		case OPT_SUCCESS:
+			cfg->success = optarg;
 			break;
 		case OPT_CONNECT_TIMEOUT:
 			if (parse_seconds("--connect-timeout", optarg, &cfg->connect_timeout, o) < 0)
@@ -232,7 +249,17 @@ static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome
 	log_set_ident(cfg->iface);
 	if (check_source(source, cfg->source, o) < 0)
 		return -EINVAL;
-	if (service_parse_spec(&cfg->req, cfg->url, why, sizeof(why)) < 0) {
+	/* The service's own arguments first (against a URL that passes), then
+	 * the URL: each error names its option.  The old packed form
+	 * ("SERVICE[,basic] URL") is no URL: refused, as any URL with a space. */
+	if (service_request_init(&cfg->req, cfg->service, cfg->auth, cfg->success,
+				 "http://update.example/", why, sizeof(why)) < 0) {
+		set_outcome(o, EXIT_USAGE, "usage error: invalid --service, --auth or --success: %s",
+			    why);
+		return -EINVAL;
+	}
+	if (service_request_init(&cfg->req, cfg->service, cfg->auth, cfg->success, cfg->url,
+				 why, sizeof(why)) < 0) {
 		set_outcome(o, EXIT_USAGE, "usage error: invalid --url: %s", why);
 		return -EINVAL;
 	}

@@ -19,6 +19,7 @@
  * leaves everything in place (the hook replacing us on a repeated ifup);
  * HUP re-checks everything now.
  */
+#include "aftr.h"
 #include "block.h"
 #include "config.h"
 #include "decide.h"
@@ -84,6 +85,11 @@ struct supervisor {
 	bool have_remote;
 	struct in6_addr remote;
 	struct dns_answer answers;	/* a named remote's last answer, for the status */
+	struct dns_query *lookup;	/* issue 9: running, in the poll set */
+	struct aftr_probe probe;	/* issue 11: which of them carries traffic */
+	int probe_fails;		/* silent rounds of the one in use, in a row */
+	msec_t probe_at;		/* the next round; 0 = at the next lookup */
+	bool probe_ok_said;		/* "answers" logged since the last change */
 	bool have_local;
 	struct in6_addr local;
 	enum addr_pick pick;
@@ -135,6 +141,26 @@ static unsigned int random_u32(void)
 	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
 		r = (unsigned int)getpid() ^ (unsigned int)clock_ms();
 	return r;
+}
+
+/* transix-register's service arguments (service.h): "--service NAME" and
+ * generic's --auth/--success; config_parse() checked them already. */
+struct service_argv {
+	char buf[SERVICE_ARGS][SERVICE_OK_MAX + 1];
+	char *store[SERVICE_ARGS];
+	char *argv[SERVICE_ARGS + 1];
+};
+
+static void register_service_args(const struct transix_config *c, struct service_argv *a)
+{
+	struct service_request req;
+
+	for (int i = 0; i < SERVICE_ARGS; i++)
+		a->store[i] = a->buf[i];
+	memset(a->argv, 0, sizeof(a->argv));
+	if (service_request_init(&req, c->service->name, *c->auth ? c->auth : NULL,
+				 *c->success ? c->success : NULL, c->update_url, NULL, 0) == 0)
+		service_args(&req, a->store, sizeof(a->buf[0]), a->argv);
 }
 
 /* Is the hook still waiting for our word?  It stops at tunnel-wait; from
@@ -400,9 +426,13 @@ static void start_registration(struct supervisor *s)
 	}
 	char prog[] = "transix-register", o_if[] = "--interface", o_src[] = "--source",
 	     o_url[] = "--url", o_user[] = "--user", o_to[] = "--timeout";
+	struct service_argv sa;
+
+	register_service_args(&s->cfg, &sa);
 	char *const argv[] = {
 		prog, o_if, s->cfg.ifname, o_src, source, o_url, s->cfg.update_url,
-		o_user, s->cfg.user, o_to, timeout, NULL,
+		o_user, s->cfg.user, o_to, timeout, sa.argv[0], sa.argv[1], sa.argv[2],
+		sa.argv[3], sa.argv[4], sa.argv[5], NULL,
 	};
 	/* A clean environment: not even the inline password's variable. */
 	char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
@@ -536,15 +566,88 @@ static void stop_registration(struct supervisor *s)
 
 /* --- the kernel: facts in, actions out -------------------------------------- */
 
-static void resolve_remote(struct supervisor *s)
+/*
+ * Issue 11: a round of ICMPv6 echo to the usable answers of a named
+ * remote, the one in use among them (aftr.h).  Nothing when there is no
+ * choice to make: one address, or none of ours to send from.
+ */
+static void probe_remote(struct supervisor *s)
 {
-	struct dns_answer ans;
+	struct in6_addr cand[DNS_MAX_ADDRS];
+	int n = 0, ret;
+
+	aftr_probe_stop(&s->probe);
+	s->probe_at = 0;
+	for (int i = 0; i < s->answers.n; i++)
+		if (wan_remote_usable(&s->answers.addr[i]))
+			cand[n++] = s->answers.addr[i];
+	if (n < 2 || !s->have_remote || !s->have_local)
+		return;
+	ret = aftr_probe_start(&s->probe, &s->local, cand, n, random_u32(), clock_ms());
+	if (ret < 0) {
+		log_warn("cannot check which address of tunnel-remote %s answers: %s",
+			 s->cfg.remote_name, strerror(-ret));
+		s->probe_at = clock_ms() + aftr_probe_delay(++s->probe_fails);
+	}
+}
+
+/* The index of the one in use among the probe's addresses, or -1. */
+static int probe_current(const struct supervisor *s)
+{
+	for (int i = 0; s->have_remote && i < s->probe.n; i++)
+		if (!memcmp(&s->probe.addr[i], &s->remote, sizeof(s->remote)))
+			return i;
+	return -1;
+}
+
+/* A round is over: stay, or move to an address that answered. */
+static void probe_done(struct supervisor *s)
+{
+	struct aftr_probe *p = &s->probe;
+	int cur = probe_current(s), i = aftr_choose(p->n, cur, p->answered);
+	char addr[INET6_ADDRSTRLEN], was[INET6_ADDRSTRLEN];
+
+	if (cur >= 0 && p->answered[cur]) {
+		s->probe_fails = 0;
+		s->probe_at = 0;	/* checked again at the next lookup */
+		/* Once after a change, not at every lookup. */
+		if (!s->probe_ok_said) {
+			inet_ntop(AF_INET6, &s->remote, addr, sizeof(addr));
+			log_info("tunnel-remote %s: %s answers echo", s->cfg.remote_name, addr);
+			s->probe_ok_said = true;
+		}
+		return;
+	}
+	s->probe_ok_said = false;
+	if (i >= 0 && i != cur) {
+		inet_ntop(AF_INET6, &p->addr[i], addr, sizeof(addr));
+		inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
+		log_warn("tunnel-remote %s now is %s: %s did not answer", s->cfg.remote_name,
+			 addr, was);
+		s->remote = p->addr[i];
+		s->probe_fails = 0;
+		s->probe_at = 0;
+		s->dirty = true;	/* the tunnel follows */
+		return;
+	}
+	/* Nobody answered: keep the one in use (echo may be filtered) and
+	 * ask again later, ever less often. */
+	if (!s->probe_fails++) {
+		inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
+		log_warn("tunnel-remote %s: no address of it answers echo (%s in use); "
+			 "checking again", s->cfg.remote_name, was);
+	}
+	s->probe_at = clock_ms() + aftr_probe_delay(s->probe_fails);
+}
+
+/* A lookup of tunnel-remote's name is over (ret 0 with ans, or -errno). */
+static void resolved_remote(struct supervisor *s, int ret, const struct dns_answer *ans)
+{
 	char addr[INET6_ADDRSTRLEN] = "", was[INET6_ADDRSTRLEN];
 	bool had = s->have_remote;
-	int ret, i;
+	int i;
 
-	s->sv.resolve_at = clock_ms() + RESOLVE_RETRY * SEC;
-	ret = dns_lookup_aaaa(s->cfg.remote_name, DNS_TIMEOUT_MS, &ans);
+	s->dirty = true;	/* a pass: the tunnel, the status */
 	if (ret) {
 		/* A known AFTR stays in use while DNS is away. */
 		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
@@ -555,16 +658,16 @@ static void resolve_remote(struct supervisor *s)
 		}
 		return;
 	}
-	s->answers = ans;
+	s->answers = *ans;
 	/* The checks a literal tunnel-remote gets; the one in use kept while
 	 * it is still among the answers: several AAAA must not make the
 	 * tunnel hop. */
-	i = dns_pick(&ans, had ? &s->remote : NULL, wan_remote_usable);
+	i = dns_pick(ans, had ? &s->remote : NULL, wan_remote_usable);
 	if (i >= 0) {
-		const struct in6_addr *pick = &ans.addr[i];
+		const struct in6_addr *pick = &ans->addr[i];
 
 		/* Looked up again when the answer expires. */
-		s->sv.reresolve_at = clock_ms() + reresolve_delay(ans.ttl);
+		s->sv.reresolve_at = clock_ms() + reresolve_delay(ans->ttl);
 		if (had && memcmp(pick, &s->remote, sizeof(*pick))) {
 			inet_ntop(AF_INET6, &s->remote, was, sizeof(was));
 			inet_ntop(AF_INET6, pick, addr, sizeof(addr));
@@ -572,12 +675,95 @@ static void resolve_remote(struct supervisor *s)
 		}
 		s->remote = *pick;
 		s->have_remote = true;
-		s->dirty = true;
+		probe_remote(s);	/* does the one in use carry traffic? */
 	} else {
 		s->sv.reresolve_at = had ? clock_ms() + RESOLVE_RETRY * SEC * 12 : 0;
-		inet_ntop(AF_INET6, &ans.addr[0], addr, sizeof(addr));
+		inet_ntop(AF_INET6, &ans->addr[0], addr, sizeof(addr));
 		set_message(s, LOG_ERR, "tunnel-remote %s resolves to %s: not a global IPv6 address; "
 			    "retrying", s->cfg.remote_name, addr);
+	}
+}
+
+/* The running lookup's answer, if it is over. */
+static void lookup_done(struct supervisor *s)
+{
+	struct dns_answer ans;
+	int ret = dns_query_result(s->lookup, &ans);
+
+	dns_query_free(s->lookup);
+	s->lookup = NULL;
+	resolved_remote(s, ret, &ans);
+}
+
+/* Starts a lookup of tunnel-remote's name; its answer comes through the
+ * poll loop (remote_events), never waited for here. */
+static void resolve_remote(struct supervisor *s)
+{
+	struct dns_answer none = { .n = 0 };
+	int ret;
+
+	if (s->lookup)
+		return;		/* one at a time: its answer will do */
+	s->sv.resolve_at = clock_ms() + RESOLVE_RETRY * SEC;
+	/* Not due again while this one runs: its end plans the next. */
+	s->sv.reresolve_at = 0;
+	ret = dns_query_start(&s->lookup, s->cfg.remote_name, DNS_TIMEOUT_MS, NULL);
+	if (ret < 0)
+		resolved_remote(s, ret, &none);
+	else if (dns_query_process(s->lookup, NULL, 0))
+		lookup_done(s);		/* /etc/hosts answers at once */
+}
+
+/* Issue 11 (and 9: the lookups): the remote's descriptors for poll(). */
+#define REMOTE_PFDS	(1 + DNS_POLLFDS)
+
+static int remote_pollfds(struct supervisor *s, struct pollfd *pfd)
+{
+	int n = 0;
+
+	if (s->probe.fd >= 0)
+		pfd[n++] = (struct pollfd){ .fd = s->probe.fd, .events = POLLIN };
+	if (s->lookup)
+		n += dns_query_pollfds(s->lookup, pfd + n, DNS_POLLFDS);
+	return n;
+}
+
+/* The poll() timeout, shortened to the remote's own timers. */
+static int remote_timeout(const struct supervisor *s, int timeout)
+{
+	msec_t now = clock_ms(), when = s->probe.fd >= 0 ? s->probe.next : s->probe_at;
+	int dns = s->lookup ? dns_query_timeout(s->lookup) : -1;
+
+	if (dns >= 0 && (timeout < 0 || dns < timeout))
+		timeout = dns;
+	if (!when)
+		return timeout;
+	if (when <= now)
+		return 0;
+	if (when - now < INT_MAX && (timeout < 0 || when - now < timeout))
+		return (int)(when - now);
+	return timeout;
+}
+
+/* After poll(): replies read, timers run.  Never waits. */
+static void remote_events(struct supervisor *s, const struct pollfd *pfd, int n)
+{
+	msec_t now;
+
+	int probe = s->probe.fd >= 0 && n > 0 && pfd[0].fd == s->probe.fd;
+
+	if (probe && pfd[0].revents)
+		aftr_probe_read(&s->probe);
+	/* The lookup's sockets follow the probe's; its timers run even when
+	 * poll() timed out (n == 0). */
+	if (s->lookup && dns_query_process(s->lookup, pfd + probe, n > probe ? n - probe : 0))
+		lookup_done(s);
+	now = clock_ms();
+	if (s->probe.fd >= 0) {
+		if (aftr_probe_tick(&s->probe, probe_current(s), now))
+			probe_done(s);
+	} else if (s->probe_at && now >= s->probe_at) {
+		probe_remote(s);
 	}
 }
 
@@ -1141,10 +1327,10 @@ enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_NFT, PFD
 static int run(struct supervisor *s)
 {
 	for (;;) {
-		struct pollfd pfd[PFD_COUNT];
+		struct pollfd pfd[PFD_COUNT + REMOTE_PFDS];
 		msec_t t = clock_ms();
 		int timeout = -1;	/* idle: sleep until something happens */
-		int ret;
+		int ret, nremote;
 
 		if (s->dirty || (s->deadline && t >= s->deadline)) {
 			if (pass(s) < 0)
@@ -1169,9 +1355,12 @@ static int run(struct supervisor *s)
 						.events = POLLIN };
 		pfd[PFD_NFTRUN] = (struct pollfd){ .fd = s->nft_fd, .events = POLLIN };
 
-		ret = poll(pfd, PFD_COUNT, timeout);
+		timeout = remote_timeout(s, timeout);
+		nremote = remote_pollfds(s, pfd + PFD_COUNT);
+		ret = poll(pfd, (nfds_t)(PFD_COUNT + nremote), timeout);
 		if (ret < 0 && errno != EINTR)
 			return -1;
+		remote_events(s, pfd + PFD_COUNT, ret > 0 ? nremote : 0);
 		if (ret <= 0)
 			continue;
 		if (pfd[PFD_NETLINK].revents) {
@@ -1376,6 +1565,7 @@ int main(int argc, char **argv)
 	static struct supervisor s = {
 		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
 		.dhcp_fd = -1, .nft_fd = -1,
+		.probe = { .fd = -1 },
 	};
 	char err[400];
 	int ret;

@@ -519,13 +519,15 @@ static int parse_service(struct parser *p)
 	return 0;
 }
 
-/* The update URL, authentication and success words: cfg->update_url. */
+/* The update URL, authentication and success words: cfg->update_url,
+ * cfg->auth, cfg->success. */
 static int parse_request(struct parser *p, const char *user)
 {
 	struct transix_config *cfg = p->cfg;
 	const struct service *svc = cfg->service;
 	const char *url = NULL, *auth_v, *ok_v;
 	enum service_auth auth = svc->auth;
+	struct service_request req;
 	char why[128], ok[SERVICE_OK_MAX + 1] = "";
 	int r;
 
@@ -569,7 +571,7 @@ static int parse_request(struct parser *p, const char *user)
 			return bad(p, "transix-auth", auth_v, "expected basic or query");
 	}
 	if (ok_v) {
-		/* Space-separated words in the stanza, '/' in the request spec. */
+		/* Space-separated words in the stanza, '/' for transix-register. */
 		size_t n = 0;
 
 		for (const char *w = ok_v; *w;) {
@@ -596,10 +598,16 @@ static int parse_request(struct parser *p, const char *user)
 		return 0;	/* no registration: nothing to build */
 	if (url && !strcmp(svc->name, SERVICE_DEFAULT) && url_check_update_url(url, why, sizeof(why)) < 0)
 		return bad(p, "transix-update-url", url, "%s", why);
-	if (service_make_spec(cfg->update_url, sizeof(cfg->update_url), svc, url, auth,
-			      ok_v ? ok : NULL, why, sizeof(why)) < 0)
+	if (service_request_init(&req, svc->name, auth_v, ok_v ? ok : NULL, url, why,
+				 sizeof(why)) < 0)
 		return bad(p, url ? "transix-update-url" : "transix-service", url ? url : svc->name,
 			   "%s", why);
+	/* transix-register gets them as arguments of their own (service.h). */
+	if (strlen(req.url) >= sizeof(cfg->update_url))
+		return bad(p, "transix-update-url", url, "too long");
+	snprintf(cfg->update_url, sizeof(cfg->update_url), "%s", req.url);
+	snprintf(cfg->auth, sizeof(cfg->auth), "%s", auth_v && auth != svc->auth ? auth_v : "");
+	snprintf(cfg->success, sizeof(cfg->success), "%s", ok_v ? ok : "");
 	return 0;
 }
 

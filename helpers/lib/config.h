@@ -73,9 +73,12 @@ struct transix_config {
 	char user[MAX_USER + 1];
 	char password_file[4096];
 	bool has_inline_password;	/* the value itself stays in the environment */
-	/* The request as transix-register takes it (--url): the plain URL for
-	 * transix, "SERVICE[,basic][,ok=...] URL" otherwise (service.h). */
-	char update_url[URL_MAX_LEN + SERVICE_OK_MAX + 48];
+	/* The request as transix-register takes it (service.h): --url (the
+	 * service's own URL or generic's template), and for generic only
+	 * --auth and --success ('/'-separated), "" when the service's own. */
+	char update_url[URL_MAX_LEN + 1];
+	char auth[8];
+	char success[SERVICE_OK_MAX + 1];
 	unsigned int http_timeout;	/* transix-timeout */
 	unsigned int reregister;	/* transix-reregister-interval, 0 = never */
 };

@@ -23,8 +23,35 @@ struct dns_answer {
 };
 
 /*
- * The AAAA records of name.  Blocks for at most about timeout_ms per
- * server and try (c-ares' own timers).  Returns 0 with at least one
+ * An AAAA lookup that never waits (issue 9: the supervisor keeps serving
+ * signals and events while DNS is dead): its sockets go into the caller's
+ * poll(), its timers into the poll timeout.
+ *
+ *   dns_query_start()     starts it (servers: NULL for /etc/resolv.conf's,
+ *                         or c-ares' "[addr]:port,..." for a test)
+ *   dns_query_pollfds()   its sockets now (at most DNS_POLLFDS)
+ *   dns_query_timeout()   ms until its next timer; -1 none; 0 when over
+ *   dns_query_process()   after poll(): true once the lookup is over
+ *   dns_query_result()    then: as dns_lookup_aaaa() returns
+ *   dns_query_free()      over or not (ifdown cancels it)
+ */
+#include <poll.h>
+
+#define DNS_POLLFDS	16	/* ARES_GETSOCK_MAXNUM */
+
+struct dns_query;
+
+int dns_query_start(struct dns_query **q, const char *name, int timeout_ms,
+		    const char *servers);
+int dns_query_pollfds(struct dns_query *q, struct pollfd *pfd, int max);
+int dns_query_timeout(struct dns_query *q);
+bool dns_query_process(struct dns_query *q, const struct pollfd *pfd, int n);
+int dns_query_result(const struct dns_query *q, struct dns_answer *out);
+void dns_query_free(struct dns_query *q);
+
+/*
+ * The AAAA records of name, waiting for them (the above in a loop of its
+ * own): at most about timeout_ms per server and try (c-ares' own timers).  Returns 0 with at least one
  * address, -ENOENT if the name or its AAAA does not exist, -EAGAIN if no
  * server answered usefully (timeout, SERVFAIL, refused, no server), or
  * -errno.

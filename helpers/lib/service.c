@@ -114,83 +114,67 @@ static bool valid_word(const char *w, size_t len)
 	return true;
 }
 
-int service_make_spec(char *out, size_t outlen, const struct service *svc, const char *url,
-		      enum service_auth auth, const char *ok, char *why, size_t whylen)
+int service_request_init(struct service_request *req, const char *name, const char *auth,
+			 const char *ok, const char *url, char *why, size_t whylen)
 {
-	int n;
-
-	if (!svc->registers)
-		return reject(why, whylen, "the service sends no request");
-	if (!url)
-		url = svc->url;
-	if (!url)
-		return reject(why, whylen, "needs a URL");
-	if (service_check_template(url, why, whylen) < 0)
-		return -EINVAL;
-	/* The default service keeps the plain URL: every existing stanza
-	 * (and its log lines) stays as it was. */
-	if (!strcmp(svc->name, SERVICE_DEFAULT) && auth == svc->auth && !ok)
-		n = snprintf(out, outlen, "%s", url);
-	else
-		n = snprintf(out, outlen, "%s%s%s%s %s", svc->name, auth != svc->auth && auth == AUTH_BASIC ? ",basic" : "",
-			     ok ? ",ok=" : "", ok ? ok : "", url);
-	if (n < 0 || (size_t)n >= outlen)
-		return reject(why, whylen, "too long");
-	return 0;
-}
-
-int service_parse_spec(struct service_request *req, const char *spec, char *why, size_t whylen)
-{
-	const char *space, *p, *end;
-	char name[32];
-	size_t len;
-
 	memset(req, 0, sizeof(*req));
-	if (!spec)
-		return reject(why, whylen, "empty");
-	space = strchr(spec, ' ');
-	if (!space) {
-		req->svc = service_find(SERVICE_DEFAULT);
-		req->url = spec;
-	} else {
-		req->url = space + 1;
-		len = strcspn(spec, ", ");
-		if (len >= sizeof(name))
-			return reject(why, whylen, "unknown service");
-		memcpy(name, spec, len);
-		name[len] = '\0';
-		req->svc = service_find(name);
-		if (!req->svc || !req->svc->registers)
-			return reject(why, whylen, "unknown service");
-	}
+	req->svc = service_find(name ? name : SERVICE_DEFAULT);
+	if (!req->svc || !req->svc->registers)
+		return reject(why, whylen, "unknown service (one that registers: transix, v6plus, "
+				"ocn, generic)");
 	req->auth = req->svc->auth;
 	snprintf(req->ok, sizeof(req->ok), "%s", req->svc->ok);
-	/* The attributes: ",basic" and ",ok=W1/W2". */
-	for (p = spec + strcspn(spec, ", "); space && p < space; p = end) {
-		p++;	/* the ',' */
-		end = p + strcspn(p, ", ");
-		len = (size_t)(end - p);
-		if (len == 5 && !strncmp(p, "basic", 5)) {
-			req->auth = AUTH_BASIC;
-		} else if (len > 3 && !strncmp(p, "ok=", 3) && len - 3 <= SERVICE_OK_MAX) {
-			const char *w = p + 3;
+	/* Only the generic form has no fixed authentication or answers. */
+	if ((auth || ok) && strcmp(req->svc->name, "generic"))
+		return reject(why, whylen, "the authentication and the success words are fixed "
+				"but for the generic service");
+	if (auth && !strcmp(auth, "basic"))
+		req->auth = AUTH_BASIC;
+	else if (auth && strcmp(auth, "query"))
+		return reject(why, whylen, "authentication: basic or query");
+	if (ok) {
+		size_t len = strlen(ok);
 
-			while (w < end) {
-				size_t wl = strcspn(w, "/, ");
+		if (!len || len > SERVICE_OK_MAX)
+			return reject(why, whylen, "bad success word");
+		for (const char *w = ok; *w;) {
+			size_t wl = strcspn(w, "/");
 
-				if (!valid_word(w, wl))
-					return reject(why, whylen, "bad success word");
-				w += wl;
-				if (*w == '/')
-					w++;
-			}
-			memcpy(req->ok, p + 3, len - 3);
-			req->ok[len - 3] = '\0';
-		} else {
-			return reject(why, whylen, "unknown service attribute");
+			if (!valid_word(w, wl))
+				return reject(why, whylen, "bad success word");
+			w += wl;
+			if (*w == '/' && !*++w)
+				return reject(why, whylen, "bad success word");
 		}
+		memcpy(req->ok, ok, len + 1);
 	}
+	req->url = url ? url : req->svc->url;
+	if (!req->url)
+		return reject(why, whylen, "needs a URL");
 	return service_check_template(req->url, why, whylen);
+}
+
+int service_args(const struct service_request *req, char *const store[SERVICE_ARGS],
+		 size_t storelen, char *argv[SERVICE_ARGS + 1])
+{
+	int n = 0;
+
+	memset(argv, 0, (SERVICE_ARGS + 1) * sizeof(*argv));
+	if (!req->svc)
+		return 0;
+	snprintf(store[n++], storelen, "--service");
+	snprintf(store[n++], storelen, "%s", req->svc->name);
+	if (req->auth != req->svc->auth) {
+		snprintf(store[n++], storelen, "--auth");
+		snprintf(store[n++], storelen, "%s", req->auth == AUTH_BASIC ? "basic" : "query");
+	}
+	if (strcmp(req->ok, req->svc->ok)) {
+		snprintf(store[n++], storelen, "--success");
+		snprintf(store[n++], storelen, "%s", req->ok);
+	}
+	for (int i = 0; i < n; i++)
+		argv[i] = store[i];
+	return n;
 }
 
 /* dst may be NULL (measuring).  Returns the length written/needed. */

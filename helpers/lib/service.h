@@ -5,18 +5,12 @@
  * mean registered / refused / try again, and the interface-ID rule.  Adding
  * a service is one entry there plus a test.  Pure code: no I/O, no libcurl.
  *
- * The request travels from the stanza (config.c) to transix-register as one
- * string, its --url argument (the supervisor passes it on untouched):
- *
- *   URL                              the transix fixed IP (the default;
- *                                    every existing stanza unchanged)
- *   NAME[,basic][,ok=W1/W2...] URL   another service: NAME from the table,
- *                                    "basic" (generic only) for HTTP Basic
- *                                    auth, ok= the success words (generic)
- *
- * A URL never contains a space (url_check_update_url), so the first space
- * splits the two.  The string never holds the password: that goes to
- * transix-register on standard input, and into the request only there.
+ * The request travels from the stanza (config.c) to transix-register as
+ * arguments of their own (service_args()): --service NAME, and for the
+ * generic form only --auth basic|query and --success WORD/WORD..., beside
+ * --url, which is only ever a URL (or generic's template).  None of them
+ * ever holds the password: that goes to transix-register on standard
+ * input, and into the request only there.
  */
 #ifndef TRANSIX_SERVICE_H
 #define TRANSIX_SERVICE_H
@@ -53,7 +47,6 @@ struct service {
 };
 
 #define SERVICE_DEFAULT		"transix"
-#define SERVICE_SPEC_MAX	(URL_MAX_LEN)	/* the whole --url string */
 #define SERVICE_OK_MAX		128		/* generic: the success words, joined */
 #define SERVICE_WORD_MAX	32
 
@@ -62,27 +55,35 @@ const struct service *service_find(const char *name);
 /* The table itself, NULL-name terminated (for the man page test, listings). */
 extern const struct service service_table[];
 
-/* A request, parsed from the --url string. */
+/* A request: the service, its authentication, answers and URL. */
 struct service_request {
 	const struct service *svc;
 	enum service_auth auth;
 	char ok[SERVICE_OK_MAX + 1];	/* '/'-separated */
-	const char *url;		/* points into the spec */
+	const char *url;		/* the caller's string, or the service's */
 };
 
 /*
- * Parses spec (see above) into req.  Returns 0, or -EINVAL with a short
- * reason in why (never quoting the URL).  The URL is checked with the
- * placeholders taken as plain words.
+ * The request of the service called name (NULL: the default, transix);
+ * auth "basic"/"query" and ok ('/'-separated success words) NULL for the
+ * service's own (anything else only for generic); url NULL for the
+ * service's own.  Returns 0, or -EINVAL with a short reason in why (never
+ * quoting the URL).  The URL is checked with the placeholders taken as
+ * plain words.
  */
-int service_parse_spec(struct service_request *req, const char *spec, char *why, size_t whylen);
+int service_request_init(struct service_request *req, const char *name, const char *auth,
+			 const char *ok, const char *url, char *why, size_t whylen);
 
 /*
- * Builds the spec for the stanza: into out (SERVICE_SPEC_MAX + 1 bytes).
- * url NULL means the service's default.  Returns 0, or -EINVAL with why.
+ * transix-register's arguments for req but --url: "--service NAME", then
+ * "--auth A" and "--success W/W" where they differ from the service's own.
+ * Written into store (SERVICE_ARGS buffers of storelen bytes, at least
+ * SERVICE_OK_MAX + 1), pointed to by argv, NULL-terminated.  Returns how
+ * many.
  */
-int service_make_spec(char *out, size_t outlen, const struct service *svc, const char *url,
-		      enum service_auth auth, const char *ok, char *why, size_t whylen);
+#define SERVICE_ARGS	6
+int service_args(const struct service_request *req, char *const store[SERVICE_ARGS],
+		 size_t storelen, char *argv[SERVICE_ARGS + 1]);
 
 /*
  * Checks a URL template: http(s), and only the placeholders {user},

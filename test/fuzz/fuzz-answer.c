@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The update server's answer and the request spec (service.c).  Input: two
- * bytes of HTTP status, a request spec up to the first NUL, the answer's
- * body after it (any bytes).  Invariants: a spec is either rejected with a
- * reason or names a service that sends a request, with its URL inside the
- * spec; the request built from it has no placeholder left; an answer's
+ * The update server's answer and the request (service.c).  Input: two
+ * bytes of HTTP status (which also pick the service, Basic auth and
+ * whether the body doubles as generic's success words), the URL up to the
+ * first NUL, the answer's body after it (any bytes).  Invariants: a request
+ * is either rejected with a reason or names a service that sends a
+ * request, with the URL given; the request built from it has no
+ * placeholder left; an answer's
  * class is one of the three, registered only on HTTP 200, 5xx always
  * temporary, 3xx/4xx always refused; the shown line is printable, bounded
  * and never holds the password.
@@ -24,9 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct service_request req;
 	const char *body;
 	size_t speclen, blen;
-	char *spec, *url;
+	char *spec, *url, *words;
 	long status;
 	int cls;
+	static const char *const names[] = {
+		NULL, "transix", "v6plus", "ocn", "generic", "dslite", "nosuch", "generic",
+	};
 
 	if (size < 2)
 		return 0;
@@ -38,13 +43,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	body = speclen < size ? (const char *)data + speclen + 1 : "";
 	blen = speclen < size ? size - speclen - 1 : 0;
 
-	if (service_parse_spec(&req, spec, why, sizeof(why)) < 0) {
+	words = fuzz_strndup((const uint8_t *)body, blen);
+	/* The service from the status bytes (an unknown one too), generic
+	 * with Basic and success words of the input's second line. */
+	if (service_request_init(&req, names[(size_t)status % (sizeof(names) / sizeof(names[0]))],
+				 status & 1 ? "basic" : NULL, status & 2 ? words : NULL, spec, why,
+				 sizeof(why)) < 0) {
 		FUZZ_ASSERT(why[0]);
 		/* Fall back to the default service: the answer is still classified. */
-		FUZZ_ASSERT(service_parse_spec(&req, "http://update.transix.jp/request", NULL, 0) == 0);
+		FUZZ_ASSERT(service_request_init(&req, NULL, NULL, NULL, NULL, NULL, 0) == 0);
 	} else {
 		FUZZ_ASSERT(req.svc && req.svc->registers);
-		FUZZ_ASSERT(req.url >= spec && req.url <= spec + speclen);
+		FUZZ_ASSERT(req.url == spec);
 		url = service_build_url(&req, "user", password, "2001:db8::1");
 		FUZZ_ASSERT(url);
 		FUZZ_ASSERT(!strstr(url, "{user}") && !strstr(url, "{password}") &&
@@ -67,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (const char *c = shown; *c; c++)
 		FUZZ_ASSERT(*c >= 0x20 && *c < 0x7f);
 	FUZZ_ASSERT(!strstr(shown, password));
+	free(words);
 	free(spec);
 	return 0;
 }

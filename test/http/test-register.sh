@@ -147,6 +147,18 @@ reg "$BASE/ok#x"
 expect "URL with fragment" 100 "usage error: invalid --url: fragment not allowed"
 reg "http://u:p@[::1]:$PORT/ok"
 expect "URL with userinfo" 100 "usage error: invalid --url: user:password@ not allowed"
+reg "$BASE/ok" --service nosuch
+expect "--service nosuch" 100 "usage error: invalid --service, --auth or --success: unknown service (one that registers: transix, v6plus, ocn, generic)"
+reg "$BASE/ok" --service dslite
+expect "--service dslite (no request)" 100 "usage error: invalid --service, --auth or --success: unknown service (one that registers: transix, v6plus, ocn, generic)"
+reg "$BASE/ok" --service v6plus --auth basic
+expect "--auth with a fixed service" 100 "usage error: invalid --service, --auth or --success: the authentication and the success words are fixed but for the generic service"
+reg "$BASE/ok" --service generic --auth md5
+expect "--auth md5" 100 "usage error: invalid --service, --auth or --success: authentication: basic or query"
+reg "$BASE/ok" --service generic --success 'a b'
+expect "--success with a space" 100 "usage error: invalid --service, --auth or --success: bad success word"
+reg "v6plus $BASE/ok"
+expect "the old packed --url form" 100 "usage error: invalid --url: contains whitespace"
 reg "$BASE/ok" --timeout 0
 expect "--timeout 0" 100 "usage error: --timeout must be 1..3600 seconds"
 reg "$BASE/ok" --connect-timeout x
@@ -170,6 +182,24 @@ if [ "$(last password)" = "$pw255" ]; then ok "255-byte password arrives whole";
 STDIN=$'first\nsecond' reg "$BASE/ok"
 expect "two lines on stdin" 0 "OK"
 if [ "$(last password)" = first ]; then ok "only the first line is the password"; else bad "password arrived as '$(last password)'"; fi
+
+# --- --service: the request in that service's form ----------------------------------
+qfield() {
+	python3 -c '
+import json, sys
+e = json.loads(open(sys.argv[1], encoding="utf-8").read().splitlines()[-1])
+sys.stdout.write(" ".join(e.get("query", {}).get(sys.argv[2], ["(none)"])))' "$tmp/stublog" "$1"
+}
+reg "$BASE/ok" --service v6plus
+expect "--service v6plus" 0 "OK"
+if [ "$(qfield user)" = "$USER_NAME" ] && [ "$(qfield pass)" = "$PW" ] && [ "$(qfield username)" = "(none)" ]; then
+	ok "--service v6plus: user= and pass=, no username="
+else
+	bad "--service v6plus: user=$(qfield user) username=$(qfield username)"
+fi
+reg "$BASE/ok" --service transix
+expect "--service transix" 0 "OK"
+if [ "$(last password)" = "$PW" ]; then ok "--service transix: username= and password="; else bad "--service transix: password=$(last password)"; fi
 
 # --- answers ------------------------------------------------------------------------
 reg "$BASE/ok"

@@ -4,10 +4,13 @@
 # Issue 11: the acceptance steps every registering service goes through,
 # for the scenarios 7x-*.sh.  Source after isp.sh, assert.sh and stanza.sh.
 #
-#   service_acceptance NAME WRONG_FORM_URL STANZA_OPTION VALUE...
+#   service_acceptance NAME WRONG_FORM OK_RE STANZA_OPTION VALUE...
 #       NAME            the service as the emulated server logs it
-#       WRONG_FORM_URL  a --url that sends the request in another form:
-#                       the emulated server must refuse it (proves the test)
+#       WRONG_FORM      transix-register arguments, space-separated ("--url
+#                       URL", maybe "--service S ..."), that send the request
+#                       in another form: the emulated server must refuse it
+#                       (proves the test)
+#       OK_RE           the server's answers that mean registered
 #       the rest        options for stanza_write
 #   It checks: a wrong password is refused (the "refused" class: the slow
 #   policy); the password fixed -> IPv4 works, exactly one request, in the
@@ -54,8 +57,10 @@ service_acceptance() {
 
 	step "$name: a request in the wrong form is refused by the emulated server"
 	rc=0
+	local -a wrongargs
+	read -ra wrongargs <<<"$wrong"
 	out=$(printf '%s\n' "$TRANSIX_PASSWORD" | router_exec "$REGISTER" --interface "$WAN_IF" \
-		--source "$ROUTER_ADDR" --user "$TRANSIX_USER" --url "$wrong" 2>/dev/null) || rc=$?
+		--source "$ROUTER_ADDR" --user "$TRANSIX_USER" "${wrongargs[@]}" 2>/dev/null) || rc=$?
 	echo "wrong form: exit $rc: $out"
 	assert_eq "$rc" 1 "exit status of the wrong form (refused)"
 	assert_match "$(tail -n 1 "$ISP_RUN/update-requests.log")" " service=$name .* answer=[^ ]+\$" \
@@ -63,6 +68,8 @@ service_acceptance() {
 
 	step "$name: prefix change -> registered once more, from the new address"
 	old=$ROUTER_ADDR
+	local before
+	before=$(isp_update_count)
 	isp_renumber 2001:db8:1:2::/64
 	moved() { [[ $(isp_registered_source) == "$ROUTER_ADDR" ]]; }
 	wait_for 90 moved || fail "not registered from $ROUTER_ADDR"
@@ -70,6 +77,10 @@ service_acceptance() {
 	isp_update_requests
 	assert_eq "$(grep -c " $ROUTER_ADDR service=$name " "$ISP_RUN/update-requests.log")" 1 \
 		"requests from the new address"
+	assert_eq "$(isp_update_count)" $((before + 1)) "requests since the prefix change"
+	assert_match "$(tail -n 1 "$ISP_RUN/update-requests.log")" \
+		"^[0-9]+ $ROUTER_ADDR service=$name user=$TRANSIX_USER password=match answer=($ok_re)\$" \
+		"the new request, in $name's form"
 	assert_eq "$(_svc_ok_lines "$name" "$ok_re")" 2 "registrations in all"
 	[[ $old != "$ROUTER_ADDR" ]] || fail "the address did not change"
 }

@@ -14,5 +14,5 @@ source "$TOP/test/lib/services.sh"
 # the canonical address the logs print (2001:db8:1:1:cb:71:500:0).
 export ROUTER_IID=:cb:71:500:0
 isp_setup
-service_acceptance v6plus http://fcs.enabler.ne.jp/update OK \
+service_acceptance v6plus "--url http://fcs.enabler.ne.jp/update" OK \
 	transix-service v6plus iid from-address

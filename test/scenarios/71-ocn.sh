@@ -14,5 +14,5 @@ source "$TOP/test/lib/services.sh"
 # the canonical address the logs print (2001:db8:1:1:cb:71:500:0).
 export ROUTER_IID=:cb:71:500:0
 isp_setup
-service_acceptance ocn "generic http://ipoe-static.ocn.ad.jp/nic/update?hostname={user}" \
+service_acceptance ocn "--service generic --url http://ipoe-static.ocn.ad.jp/nic/update?hostname={user}" \
 	'good|nochg' transix-service ocn iid from-address

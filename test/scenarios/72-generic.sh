@@ -13,7 +13,7 @@ source "$TOP/test/lib/services.sh"
 
 isp_setup
 service_acceptance generic \
-	"generic,ok=SUCCESS http://reseller.example/reseller/update?login={user}&key={password}" \
+	"--service generic --success SUCCESS --url http://reseller.example/reseller/update?login={user}&key={password}" \
 	SUCCESS transix-service generic transix-success SUCCESS \
 	transix-update-url 'http://reseller.example/reseller/update?login={user}&key={password}&addr={address}'
 

@@ -12,6 +12,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,9 +87,81 @@ static void test_lookup(void)
 	unlink(hosts);
 }
 
+/*
+ * Issue 9: a lookup against a server that never answers does not hold the
+ * caller: dns_query_start() returns at once, the caller's own event (a
+ * pipe here, SIGTERM in the supervisor) is served while the lookup is
+ * still running, and the lookup ends by c-ares' timers as "no DNS server
+ * answered".  The order of events is checked, not a duration.
+ */
+static void test_async(void)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t len = sizeof(sa);
+	int silent = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), ev[2], n, rounds = 0;
+	struct pollfd pfd[DNS_POLLFDS + 1];
+	struct dns_query *q;
+	struct dns_answer a;
+	char servers[64], buf[512];
+	bool served = false, over = false;
+
+	CHECK(silent >= 0);
+	CHECK_INT(bind(silent, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	CHECK_INT(getsockname(silent, (struct sockaddr *)&sa, &len), 0);
+	snprintf(servers, sizeof(servers), "[::1]:%u", ntohs(sa.sin6_port));
+	CHECK_INT(pipe(ev), 0);
+
+	unsetenv("CARES_HOSTS");
+	CHECK_INT(dns_query_start(&q, "aftr.silent.test", 200, servers), 0);
+	CHECK(q != NULL);
+	CHECK_INT(dns_query_process(q, NULL, 0), 0);		/* not over */
+	CHECK_INT(dns_query_result(q, &a), -EINPROGRESS);
+	n = dns_query_pollfds(q, pfd, DNS_POLLFDS);
+	CHECK(n >= 1);
+	CHECK(dns_query_timeout(q) > 0);
+	/* The query reached the server, which keeps silent. */
+	CHECK(recv(silent, buf, sizeof(buf), 0) > 12);
+	CHECK_INT(write(ev[1], "x", 1), 1);			/* "SIGTERM" */
+	/* Each round is an event (a reply, a timer, ours): a few, not a spin
+	 * (c-ares' millisecond timeout once woke us before its timer was due,
+	 * for up to a millisecond of busy rounds). */
+	while (!over && rounds++ < 50) {
+		n = dns_query_pollfds(q, pfd, DNS_POLLFDS);
+		pfd[n] = (struct pollfd){ .fd = ev[0], .events = POLLIN };
+		CHECK(poll(pfd, (nfds_t)n + 1, dns_query_timeout(q)) >= 0);
+		if (pfd[n].revents) {
+			/* Served while the lookup still runs. */
+			CHECK_INT(dns_query_result(q, &a), -EINPROGRESS);
+			CHECK_INT(read(ev[0], buf, 1), 1);
+			served = true;
+		}
+		over = dns_query_process(q, pfd, n);
+	}
+	CHECK(served);
+	CHECK(over);
+	CHECK(rounds < 10);
+	CHECK_INT(dns_query_result(q, &a), -EAGAIN);
+	CHECK_INT(a.n, 0);
+	CHECK_INT(dns_query_timeout(q), 0);
+	CHECK_INT(dns_query_pollfds(q, pfd, DNS_POLLFDS), 0);
+	dns_query_free(q);
+
+	/* Cancelled while running (ifdown): freed, nothing left behind. */
+	CHECK_INT(dns_query_start(&q, "aftr.silent.test", 200, servers), 0);
+	CHECK_INT(dns_query_process(q, NULL, 0), 0);
+	dns_query_free(q);
+	dns_query_free(NULL);
+	CHECK_INT(dns_query_start(&q, "x.test", 200, "not a server list"), -EINVAL);
+	CHECK(q == NULL);
+	close(silent);
+	close(ev[0]);
+	close(ev[1]);
+}
+
 int main(void)
 {
 	test_pick();
 	test_lookup();
+	test_async();
 	return unit_done("test-dns");
 }

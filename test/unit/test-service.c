@@ -16,6 +16,28 @@
 #include <stdlib.h>
 
 
+/*
+ * A request from the tests' shorthand "[NAME[,basic][,ok=W/W] ]URL": what
+ * transix-register makes of --service NAME --auth basic --success W/W
+ * --url URL.
+ */
+static int spec_init(struct service_request *req, const char *spec, char *why, size_t whylen)
+{
+	static char name[64], ok[SERVICE_OK_MAX + 1];
+	const char *space = strchr(spec, ' '), *auth = NULL, *okp = NULL, *c;
+
+	if (!space)
+		return service_request_init(req, NULL, NULL, NULL, spec, why, whylen);
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(spec, ", "), spec);
+	for (c = spec + strlen(name); c < space; c += strcspn(c + 1, ", ") + 1) {
+		if (!strncmp(c, ",basic", 6))
+			auth = "basic";
+		else if (!strncmp(c, ",ok=", 4))
+			snprintf(ok, sizeof(ok), "%.*s", (int)strcspn(c + 4, ", "), c + 4), okp = ok;
+	}
+	return service_request_init(req, name, auth, okp, space + 1, why, whylen);
+}
+
 /* The request transix-register would send for spec. */
 static char *request(const char *spec, const char *user, const char *pw, const char *addr,
 		     enum service_auth *auth)
@@ -23,7 +45,7 @@ static char *request(const char *spec, const char *user, const char *pw, const c
 	struct service_request req;
 	char why[128];
 
-	if (service_parse_spec(&req, spec, why, sizeof(why)) < 0) {
+	if (spec_init(&req, spec, why, sizeof(why)) < 0) {
 		fprintf(stderr, "spec \"%s\": %s\n", spec, why);
 		return NULL;
 	}
@@ -68,27 +90,66 @@ static void test_requests(void)
 	url_free_secret(u);
 }
 
-static void test_bad_specs(void)
+static void test_bad_requests(void)
 {
 	struct service_request req;
+	char *args[SERVICE_ARGS + 1], buf[SERVICE_ARGS][SERVICE_OK_MAX + 1];
+	char *const store[SERVICE_ARGS] = { buf[0], buf[1], buf[2], buf[3], buf[4], buf[5] };
 	char why[128];
 
-	CHECK_INT(service_parse_spec(&req, "nosuch http://a.example/", why, sizeof(why)), -EINVAL);
-	CHECK_STR(why, "unknown service");
-	/* DS-Lite sends nothing: no spec names it. */
-	CHECK_INT(service_parse_spec(&req, "dslite http://a.example/", why, sizeof(why)), -EINVAL);
-	CHECK_INT(service_parse_spec(&req, "generic,md5 http://a.example/", why, sizeof(why)),
+	CHECK_INT(service_request_init(&req, "nosuch", NULL, NULL, "http://a.example/", why,
+				       sizeof(why)), -EINVAL);
+	CHECK_STR(why, "unknown service (one that registers: transix, v6plus, ocn, generic)");
+	/* DS-Lite sends nothing. */
+	CHECK_INT(service_request_init(&req, "dslite", NULL, NULL, "http://a.example/", why,
+				       sizeof(why)), -EINVAL);
+	CHECK_INT(service_request_init(&req, "generic", "md5", NULL, "http://a.example/", why,
+				       sizeof(why)), -EINVAL);
+	CHECK_STR(why, "authentication: basic or query");
+	CHECK_INT(service_request_init(&req, "generic", NULL, NULL, "http://a.example/{pass}", why,
+				       sizeof(why)), -EINVAL);
+	CHECK_INT(service_request_init(&req, "generic", NULL, "a\x01", "http://a.example/", why,
+				       sizeof(why)), -EINVAL);
+	CHECK_INT(service_request_init(&req, "generic", NULL, "a//b", "http://a.example/", why,
+				       sizeof(why)), -EINVAL);
+	CHECK_INT(service_request_init(&req, "generic", NULL, "a/", "http://a.example/", why,
+				       sizeof(why)), -EINVAL);
+	CHECK_INT(service_request_init(&req, "generic", NULL, NULL, NULL, why, sizeof(why)),
 		  -EINVAL);
-	CHECK_STR(why, "unknown service attribute");
-	CHECK_INT(service_parse_spec(&req, "generic http://a.example/{pass}", why, sizeof(why)),
+	CHECK_STR(why, "needs a URL");
+	/* A fixed service's authentication and answers are not to be changed. */
+	CHECK_INT(service_request_init(&req, "ocn", "query", NULL, NULL, why, sizeof(why)),
 		  -EINVAL);
-	CHECK_INT(service_parse_spec(&req, "generic,ok=a\x01 http://a.example/", why, sizeof(why)),
+	CHECK_INT(service_request_init(&req, "v6plus", NULL, "OK", NULL, why, sizeof(why)),
 		  -EINVAL);
-	CHECK_INT(service_parse_spec(&req, "v6plus http://198.51.100.1/", why, sizeof(why)),
-		  -EINVAL);
-	CHECK_INT(service_parse_spec(&req, NULL, why, sizeof(why)), -EINVAL);
+	CHECK_INT(service_request_init(&req, "v6plus", NULL, NULL, "http://198.51.100.1/", why,
+				       sizeof(why)), -EINVAL);
+	/* The old packed --url form is no URL. */
+	CHECK_INT(service_request_init(&req, NULL, NULL, NULL, "v6plus http://fcs.enabler.ne.jp/",
+				       why, sizeof(why)), -EINVAL);
 	CHECK_INT(service_check_template("http://a.example/?u={user}&p={password}", why,
 					 sizeof(why)), 0);
+
+	/* transix-register's arguments: the service always, the rest only
+	 * where they differ from the service's own. */
+	CHECK_INT(service_request_init(&req, NULL, NULL, NULL, NULL, why, sizeof(why)), 0);
+	CHECK_STR(req.url, "http://update.transix.jp/request");
+	CHECK_INT(service_args(&req, store, sizeof(buf[0]), args), 2);
+	CHECK_STR(args[0], "--service");
+	CHECK_STR(args[1], "transix");
+	CHECK(!args[2]);
+	CHECK_INT(service_request_init(&req, "generic", "basic", "good/nochg", "http://r.example/",
+				       why, sizeof(why)), 0);
+	CHECK_INT(service_args(&req, store, sizeof(buf[0]), args), 6);
+	CHECK_STR(args[1], "generic");
+	CHECK_STR(args[2], "--auth");
+	CHECK_STR(args[3], "basic");
+	CHECK_STR(args[4], "--success");
+	CHECK_STR(args[5], "good/nochg");
+	CHECK(!args[6]);
+	CHECK_INT(service_request_init(&req, "ocn", NULL, NULL, NULL, why, sizeof(why)), 0);
+	CHECK_INT(service_args(&req, store, sizeof(buf[0]), args), 2);
+	CHECK_INT(req.auth, AUTH_BASIC);
 }
 
 static void test_iid_rule(void)
@@ -109,7 +170,7 @@ static int classify(const char *spec, long status, const char *body, char *shown
 {
 	struct service_request req;
 
-	if (service_parse_spec(&req, spec, NULL, 0) < 0)
+	if (spec_init(&req, spec, NULL, 0) < 0)
 		return -1;
 	return register_classify_answer(&req, status, body, strlen(body), "s3cret", shown,
 					SERVICE_SHOW_MAX + 1);
@@ -165,7 +226,7 @@ static void test_answers(void)
 		struct service_request req;
 		static const char body[] = "NG pa\t\tss+w%rd";
 
-		service_parse_spec(&req, tx, NULL, 0);
+		spec_init(&req, tx, NULL, 0);
 		CHECK_INT(register_classify_answer(&req, 200, body, strlen(body), "pa ss+w%rd", shown,
 						   sizeof(shown)), REGISTER_REFUSED);
 		CHECK_STR(shown, "(answer withheld: it contains the password)");
@@ -208,7 +269,7 @@ static void test_stanza_services(void)
 		CHECK_STR(err, "");
 		CHECK(c.has_iid);
 		CHECK_STR(inet_ntop(AF_INET6, &c.iid, buf, sizeof(buf)), "::cb:71:a00:0");
-		CHECK_STR(c.update_url, "v6plus http://fcs.enabler.ne.jp/update");
+		CHECK_STR(c.update_url, "http://fcs.enabler.ne.jp/update");
 	}
 	{	/* v6plus without iid: the rule's; with the agreeing iid: fine. */
 		const struct opt o[] = { { "transix-service", "v6plus" }, TUNNEL("203.0.113.10"),
@@ -236,7 +297,7 @@ static void test_stanza_services(void)
 		CHECK_INT(parse(&c, o, err, sizeof(err)), 1);
 		CHECK_STR(err, "");
 		CHECK_STR(inet_ntop(AF_INET6, &c.iid, buf, sizeof(buf)), "::cb:71:6000:0");
-		CHECK_STR(c.update_url, "ocn http://ipoe-static.ocn.ad.jp/nic/update");
+		CHECK_STR(c.update_url, "http://ipoe-static.ocn.ad.jp/nic/update");
 	}
 	{	/* DS-Lite: B4 by default, no iid, no request. */
 		const struct opt o[] = { { "transix-service", "dslite" },
@@ -264,7 +325,9 @@ static void test_stanza_services(void)
 
 		CHECK_INT(parse(&c, o, err, sizeof(err)), 1);
 		CHECK_STR(err, "");
-		CHECK_STR(c.update_url, "generic,basic,ok=good/nochg http://ddns.example/u?ip={address}");
+		CHECK_STR(c.update_url, "http://ddns.example/u?ip={address}");
+		CHECK_STR(c.auth, "basic");
+		CHECK_STR(c.success, "good/nochg");
 	}
 }
 
@@ -315,7 +378,7 @@ static void test_stanza_bad(void)
 int main(void)
 {
 	test_requests();
-	test_bad_specs();
+	test_bad_requests();
 	test_iid_rule();
 	test_answers();
 	test_stanza_services();
