@@ -95,6 +95,10 @@ struct supervisor {
 	int dhcp_fd;
 	msec_t dhcp_after;
 	bool dhcp_started;		/* one may run on as a daemon: stopped at ifdown */
+	/* Issue 13: DNS first (dns_first()). */
+	bool dns_checked;		/* our names were looked up once the O flag showed */
+	bool dns_wait;			/* they did not resolve: a named registration
+					 * waits for the dhclient started then */
 
 	/* Registration: one child at a time. */
 	char *password;			/* inline password only; not in core dumps */
@@ -363,6 +367,66 @@ static void stop_dhcp(struct supervisor *s)
 	pid = spawn_clean(DHCLIENT, argv, envp, fds, 3, 0);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
+}
+
+/* --- issue 13: DNS first --------------------------------------------------- */
+
+/* The update URL's host if it is a name ("" for an IPv6 literal, or with no
+ * registration).  The URL passed url_check_update_url(). */
+static void update_host(const struct supervisor *s, char *host, size_t len)
+{
+	const char *p = strstr(s->cfg.update_url, "://");
+	size_t n;
+
+	host[0] = '\0';
+	if (!s->cfg.has_registration || !p || p[3] == '[')
+		return;
+	p += 3;
+	n = strcspn(p, ":/?#");
+	if (n && n < len)
+		snprintf(host, len, "%.*s", (int)n, p);
+}
+
+/* Our names are looked up the moment the RA's O flag shows (the address
+ * may still be in DAD), not after a registration failed on them: if they
+ * do not resolve, DHCPv6 is asked at once, and a named registration waits
+ * for its answer (dhcp_done() makes a pass) rather than fail -- and log a
+ * "temporary" failure at every boot -- before DHCPv6 had its chance.  With
+ * ifupdown's "dhcp 1" the names resolve already and nothing starts. */
+static void dns_first(struct supervisor *s)
+{
+	char host[MAX_HOSTNAME + 1];
+	struct dns_answer ans;
+	const char *name;
+	bool other = false;
+
+	if (!s->wan_ifindex) {
+		s->dns_checked = false;		/* the WAN back: look again */
+		return;
+	}
+	if (s->dns_checked || s->dhcp_fd >= 0)
+		return;
+	update_host(s, host, sizeof(host));
+	name = host[0] ? host : s->cfg.remote_is_name && !s->have_remote ? s->cfg.remote_name :
+									       NULL;
+	if (!name) {
+		s->dns_checked = true;
+		return;
+	}
+	/* No RA yet (or no O flag): its flag change is an event; look then. */
+	if (wan_ra_other_config(&s->rq, s->wan_ifindex, &other) < 0 || !other)
+		return;
+	s->dns_checked = true;
+	if (dns_lookup_aaaa(name, DNS_TIMEOUT_MS, &ans) == 0)
+		return;
+	want_dns(s);
+	s->dns_wait = s->dhcp_fd >= 0;
+}
+
+/* A named registration waits while the DHCPv6 that dns_first() started runs. */
+static bool dns_waiting(const struct supervisor *s)
+{
+	return s->dns_wait && s->dhcp_fd >= 0;
 }
 
 static void start_registration(struct supervisor *s)
@@ -994,7 +1058,9 @@ static int pass(struct supervisor *s)
 	s->dirty = false;
 	read_facts(s, &f);
 	d = decide(&f, &s->sv, &s->pol);
-	if (d.actions & ACT_RESOLVE)
+	dns_first(s);
+	/* dhcp_done() makes a pass with resolve_at 0. */
+	if ((d.actions & ACT_RESOLVE) && !dns_waiting(s))
 		resolve_remote(s);	/* success: dirty, the next pass goes on */
 	if (d.actions & ACT_ENSURE_TUNNEL) {
 		if (ensure_tunnel(s, err, sizeof(err)) < 0) {
@@ -1020,10 +1086,12 @@ static int pass(struct supervisor *s)
 			ensure_extras(s);
 		}
 	}
-	if (d.actions & ACT_REGISTER)
+	if ((d.actions & ACT_REGISTER) && !dns_waiting(s))
 		start_registration(s);
 	s->deadline = d.deadline;
 	report(s);
+	if ((d.actions & (ACT_RESOLVE | ACT_REGISTER)) && dns_waiting(s))
+		set_message(s, QUIET, "waiting for the DNS servers (DHCPv6)");
 	save_state(s);
 	return 0;
 }
@@ -1339,7 +1407,7 @@ static int setup(struct supervisor *s, char *err, size_t errlen)
 	}
 	if ((ret = nl_open(&s->rq, 0)) < 0 ||
 	    (ret = nl_open(&s->mon, RTMGRP_LINK | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_IFADDR |
-				    RTMGRP_IPV4_ROUTE)) < 0) {
+				    RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFINFO)) < 0) {
 		snprintf(err, errlen, "cannot open rtnetlink: %s", strerror(-ret));
 		return -1;
 	}
