@@ -50,6 +50,10 @@ assert_fail router_checkip 2
 assert_ok kill -0 "$pid"
 assert_fail ip -n "$ROUTER_NS" link show "$tun"
 assert_eq "$(isp_update_count)" 0 "requests before the RA"
+# Issue 13: the request is ready before the address is -- a
+# transix-register already runs, waiting for its source on stdin.
+reg=$(pgrep -x transix-registe) || fail "no transix-register waiting for the address"
+assert_match "$(tr '\0' ' ' <"/proc/$reg/cmdline")" " --source - " "the waiting transix-register"
 
 step "the RA arrives"
 # The kernel's own word on when ::feed passed DAD, to the microsecond (the
