@@ -5,10 +5,11 @@
  * environment: IFACE and one IF_<OPTION> per option.  The phase comes from
  * our own argv, because ifupdown2 names the phases differently.
  *
- *   pre-up     validate everything; set accept_ra/autoconf and the token
+ *   pre-up     validate everything; set accept_ra/autoconf, optimistic DAD
+ *              and the token
  *   up         start the supervisor; wait (tunnel-wait) until IPv4 works
  *   down       stop the supervisor; it removes the tunnel (we make sure)
- *   post-down  clear the token
+ *   post-down  clear the token, put the optimistic DAD sysctls back
  *
  * Exit status (proto.h): 0, or 1 when ifup must fail (bad configuration, a
  * kernel refusal); 100 usage.  A slow ISP never fails ifup: the supervisor
@@ -33,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +103,44 @@ static int set_token(const struct transix_config *c, struct nl *nl, const struct
 	return ret;
 }
 
+/* Issue 13: RFC 4429 for <prefix>::iid, set before the token (whose router
+ * solicitation brings the RA that makes the address).  The iid is unique
+ * by contract, so DAD is a formality the tunnel and the request need not
+ * wait for; "transix-optimistic-dad no" keeps the kernel's normal DAD.
+ * Put back in post-down.  Never fatal: a kernel without
+ * CONFIG_IPV6_OPTIMISTIC_DAD just waits for DAD as before. */
+static void optimistic_dad(const struct transix_config *c)
+{
+	char path[256];
+	int forwarding = 0, ret;
+
+	if (!c->has_iid || !c->optimistic_dad)
+		return;
+	mkdir(STATE_DIR, 0755);
+	if ((ret = state_path(path, sizeof(path), c->ifname, "optdad")) == 0)
+		ret = optimistic_dad_enable(c->ifname, path);
+	if (ret < 0) {
+		log_warn("iface %s: cannot turn on optimistic DAD (net.ipv6.conf.%s."
+			 "optimistic_dad): %s; the address waits for DAD", c->ifname, c->ifname,
+			 strerror(-ret));
+		return;
+	}
+	if (sysctl_ipv6_get("all", "forwarding", &forwarding) == 0 && forwarding)
+		log_info("iface %s: net.ipv6.conf.all.forwarding is 1: the kernel does not "
+			 "use optimistic DAD, the address waits for DAD", c->ifname);
+}
+
+static void optimistic_dad_put_back(const struct transix_config *c)
+{
+	char path[256];
+	int ret;
+
+	if (state_path(path, sizeof(path), c->ifname, "optdad") == 0 &&
+	    (ret = optimistic_dad_restore(c->ifname, path)) < 0 && ret != -ENODEV)
+		log_warn("iface %s: cannot put back net.ipv6.conf.%s.optimistic_dad: %s",
+			 c->ifname, c->ifname, strerror(-ret));
+}
+
 static int pre_up(const struct transix_config *c, struct nl *nl)
 {
 	if (check_system(c, nl) < 0)
@@ -116,6 +156,7 @@ static int pre_up(const struct transix_config *c, struct nl *nl)
 				c->ifname, strerror(-ret));
 			return -1;
 		}
+		optimistic_dad(c);
 		if (c->has_iid && set_token(c, nl, &c->iid) < 0)
 			return -1;
 	}
@@ -310,6 +351,7 @@ static int post_down(const struct transix_config *c, struct nl *nl)
 	/* Leave the WAN as we found it; a deleted VLAN took its token along. */
 	if (c->has_iid && if_nametoindex(c->ifname))
 		set_token(c, nl, &none);
+	optimistic_dad_put_back(c);
 	return 0;
 }
 

@@ -97,8 +97,9 @@ static const char usage_text[] =
 	"                        [--connect-timeout SECONDS] [--timeout SECONDS]\n"
 	"\n"
 	"Sends one registration request, GET URL?username=NAME&password=PASSWORD,\n"
-	"over IPv6 from the local address IPV6ADDR; with --service (transix, v6plus,\n"
-	"ocn, generic) in that service's form; --auth and --success only for generic\n"
+	"over IPv6 from the local address IPV6ADDR (\"-\": the first line of standard\n"
+	"input, read after libcurl is loaded); with --service (transix, v6plus, ocn,\n"
+	"generic) in that service's form; --auth and --success only for generic\n"
 	"(transix-register(8)).  The placeholders {user}, {password} and {address}\n"
 	"in URL are replaced.  PASSWORD is the first line of standard input (at\n"
 	"most 255 bytes).  Defaults: --connect-timeout 10, --timeout 30.\n"
@@ -247,7 +248,8 @@ static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome
 	}
 	/* From here on, log lines carry the interface. */
 	log_set_ident(cfg->iface);
-	if (check_source(source, cfg->source, o) < 0)
+	/* "--source -": read_source() takes it from standard input (issue 13). */
+	if (strcmp(source, "-") && check_source(source, cfg->source, o) < 0)
 		return -EINVAL;
 	/* The service's own arguments first (against a URL that passes), then
 	 * the URL: each error names its option.  The old packed form
@@ -333,6 +335,46 @@ static int read_password(char *buf, size_t size, struct outcome *o)
 		set_outcome(o, EXIT_USAGE, "usage error: password contains a NUL byte");
 	}
 	return r;
+}
+
+/*
+ * Issue 13, "--source -": started before the address is usable (while DAD
+ * runs, or before the router advertisement), so that this exec and
+ * libcurl's loading and initialisation happen meanwhile; then the first
+ * line of standard input is the source address, the password the second.
+ * libcurl is initialised here, before the wait; main()'s own call only
+ * counts up (the process exits right after its cleanup).
+ */
+static void wiping_free(void *p);
+static void *wiping_realloc(void *p, size_t n);
+
+static int read_source(struct config *cfg, struct outcome *o)
+{
+	char line[INET6_ADDRSTRLEN + 2];
+	size_t len = 0;
+
+	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wiping_free, wiping_realloc,
+				 strdup, calloc) != CURLE_OK) {
+		set_outcome(o, EXIT_TEMPFAIL, "cannot initialise libcurl");
+		return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, line + len, 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || line[len] == '\n')
+			break;
+		if (++len == sizeof(line) - 1)
+			break;
+	}
+	line[len] = '\0';
+	if (!len) {
+		/* The supervisor went away (ifdown) before it needed us. */
+		set_outcome(o, EXIT_USAGE, "usage error: no source address on standard input");
+		return -EINVAL;
+	}
+	return check_source(line, cfg->source, o);
 }
 
 /* ---- libcurl ------------------------------------------------------------- */
@@ -643,6 +685,8 @@ int main(int argc, char *argv[])
 	/* With CURLOPT_NOSIGNAL, a write to a closed TLS socket could raise it. */
 	signal(SIGPIPE, SIG_IGN);
 
+	if (!cfg.source[0] && read_source(&cfg, &o) < 0)
+		goto out;
 	if (read_password(password, sizeof(password), &o) < 0)
 		goto out;
 

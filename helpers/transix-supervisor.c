@@ -101,6 +101,15 @@ struct supervisor {
 	int dhcp_fd;
 	msec_t dhcp_after;
 	bool dhcp_started;		/* one may run on as a daemon: stopped at ifdown */
+	/* Issue 13: DNS first (dns_first()). */
+	bool dns_checked;		/* our names were looked up once the O flag showed */
+	bool dns_wait;			/* they did not resolve: a named registration
+					 * waits for the dhclient started then */
+	/* Issue 13: a transix-register started ahead (warm_registration()). */
+	pid_t warm_pid;
+	int warm_in;			/* its stdin: the source, then the password */
+	int warm_out;			/* its stdout and stderr */
+	bool trimmed;			/* idle_trim() done for this sleep */
 
 	/* Registration: one child at a time. */
 	char *password;			/* inline password only; not in core dumps */
@@ -389,6 +398,166 @@ static void stop_dhcp(struct supervisor *s)
 	pid = spawn_clean(DHCLIENT, argv, envp, fds, 3, 0);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
+}
+
+/* --- issue 13: DNS first --------------------------------------------------- */
+
+/* The update URL's host if it is a name ("" for an IPv6 literal, or with no
+ * registration).  The URL passed url_check_update_url(). */
+static void update_host(const struct supervisor *s, char *host, size_t len)
+{
+	const char *p = strstr(s->cfg.update_url, "://");
+	size_t n;
+
+	host[0] = '\0';
+	if (!s->cfg.has_registration || !p || p[3] == '[')
+		return;
+	p += 3;
+	n = strcspn(p, ":/?#");
+	if (n && n < len)
+		snprintf(host, len, "%.*s", (int)n, p);
+}
+
+/* Our names are looked up the moment the RA's O flag shows (the address
+ * may still be in DAD), not after a registration failed on them: if they
+ * do not resolve, DHCPv6 is asked at once, and a named registration waits
+ * for its answer (dhcp_done() makes a pass) rather than fail -- and log a
+ * "temporary" failure at every boot -- before DHCPv6 had its chance.  With
+ * ifupdown's "dhcp 1" the names resolve already and nothing starts. */
+static void dns_first(struct supervisor *s)
+{
+	char host[MAX_HOSTNAME + 1];
+	struct dns_answer ans;
+	const char *name;
+	bool other = false;
+
+	if (!s->wan_ifindex) {
+		s->dns_checked = false;		/* the WAN back: look again */
+		return;
+	}
+	if (s->dns_checked || s->dhcp_fd >= 0)
+		return;
+	update_host(s, host, sizeof(host));
+	name = host[0] ? host : s->cfg.remote_is_name && !s->have_remote ? s->cfg.remote_name :
+									       NULL;
+	if (!name) {
+		s->dns_checked = true;
+		return;
+	}
+	/* No RA yet (or no O flag): its flag change is an event; look then. */
+	if (wan_ra_other_config(&s->rq, s->wan_ifindex, &other) < 0 || !other)
+		return;
+	s->dns_checked = true;
+	if (dns_lookup_aaaa(name, DNS_TIMEOUT_MS, &ans) == 0)
+		return;
+	want_dns(s);
+	s->dns_wait = s->dhcp_fd >= 0;
+}
+
+/* A named registration waits while the DHCPv6 that dns_first() started runs. */
+static bool dns_waiting(const struct supervisor *s)
+{
+	return s->dns_wait && s->dhcp_fd >= 0;
+}
+
+/* Issue 13: the request ready before the address is.  While the first
+ * registration waits for a usable address (no RA yet, or DAD), a
+ * transix-register is started with "--source -": its exec and libcurl's
+ * loading and initialisation happen meanwhile, and it waits on its stdin.
+ * When the address is usable, start_warm() hands it the source and the
+ * password (never argv), and it goes on as start_registration()'s child
+ * would.  At most one; only for the first attempt (retries start anew). */
+static void warm_registration(struct supervisor *s)
+{
+	char timeout[16], prog[] = "transix-register", o_if[] = "--interface",
+	     o_src[] = "--source", dash[] = "-", o_url[] = "--url", o_user[] = "--user",
+	     o_to[] = "--timeout", path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	struct service_argv sa;
+
+	register_service_args(&s->cfg, &sa);
+	char *const argv[] = {
+		prog, o_if, s->cfg.ifname, o_src, dash, o_url, s->cfg.update_url,
+		o_user, s->cfg.user, o_to, timeout, sa.argv[0], sa.argv[1], sa.argv[2],
+		sa.argv[3], sa.argv[4], sa.argv[5], NULL,
+	};
+	char *const envp[] = { path, NULL };
+	int in[2], out[2];
+	pid_t pid;
+
+	if (!s->cfg.has_registration || s->warm_pid || s->reg_pid || !s->wan_ifindex ||
+	    s->have_local || s->sv.reg != REG_IDLE)
+		return;
+	snprintf(timeout, sizeof(timeout), "%u", s->cfg.http_timeout);
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return;		/* start_registration() will say it */
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return;
+	}
+	const int fds[] = { in[0], out[1], out[1] };
+
+	pid = spawn_clean(PKGLIBEXECDIR "/transix-register", argv, envp, fds, 3, 0);
+	close(in[0]);
+	close(out[1]);
+	if (pid < 0) {
+		close(in[1]);
+		close(out[0]);
+		return;
+	}
+	s->warm_pid = pid;
+	s->warm_in = in[1];
+	s->warm_out = out[0];
+}
+
+static void stop_warm(struct supervisor *s)
+{
+	if (!s->warm_pid)
+		return;
+	/* EOF on its stdin: it exits (usage error, to a pipe nobody reads). */
+	close(s->warm_in);
+	close(s->warm_out);
+	kill(s->warm_pid, SIGTERM);
+	waitpid(s->warm_pid, NULL, 0);
+	s->warm_pid = 0;
+	s->warm_in = s->warm_out = -1;
+}
+
+/* Hands the waiting child the source and the password; false when there is
+ * none or it is gone (start_registration() then, as before). */
+static bool start_warm(struct supervisor *s)
+{
+	char line[INET6_ADDRSTRLEN + MAX_PASSWORD + 4], source[INET6_ADDRSTRLEN];
+	char password[MAX_PASSWORD + 2], why[160];
+	int len;
+	ssize_t n;
+
+	if (!s->warm_pid)
+		return false;
+	/* A problem with the file: start_registration() reads it again and says why. */
+	if (get_password(s, password, sizeof(password), why, sizeof(why)) < 0)
+		goto fail;
+	inet_ntop(AF_INET6, &s->local, source, sizeof(source));
+	len = snprintf(line, sizeof(line), "%s\n%s\n", source, password);
+	secret_wipe(password, sizeof(password));
+	/* One write below PIPE_BUF into an empty pipe: all or nothing. */
+	n = len > 0 && (size_t)len < sizeof(line) ? write(s->warm_in, line, (size_t)len) : -1;
+	secret_wipe(line, sizeof(line));
+	if (n != len)
+		goto fail;
+	close(s->warm_in);
+	s->reg_pid = s->warm_pid;
+	s->reg_fd = s->warm_out;
+	s->warm_pid = 0;
+	s->warm_in = s->warm_out = -1;
+	s->reg_len = 0;
+	s->sv.reg = REG_RUNNING;
+	s->st.last_attempt = wall();
+	log_info("registering %s with %s as %s", source, s->cfg.update_url, s->cfg.user);
+	return true;
+fail:
+	stop_warm(s);
+	return false;
 }
 
 static void start_registration(struct supervisor *s)
@@ -1122,6 +1291,7 @@ static void teardown(struct supervisor *s, bool all)
 	int ret;
 
 	stop_registration(s);
+	stop_warm(s);
 	stop_dhcp(s);
 	if (all || s->tunnel_created)
 		teardown_extras(s);	/* issue 10: nftables table, block route */
@@ -1191,7 +1361,9 @@ static int pass(struct supervisor *s)
 	s->dirty = false;
 	read_facts(s, &f);
 	d = decide(&f, &s->sv, &s->pol);
-	if (d.actions & ACT_RESOLVE)
+	dns_first(s);
+	/* dhcp_done() makes a pass with resolve_at 0. */
+	if ((d.actions & ACT_RESOLVE) && !dns_waiting(s))
 		resolve_remote(s);	/* success: dirty, the next pass goes on */
 	if (d.actions & ACT_ENSURE_TUNNEL) {
 		if (ensure_tunnel(s, err, sizeof(err)) < 0) {
@@ -1217,15 +1389,34 @@ static int pass(struct supervisor *s)
 			ensure_extras(s);
 		}
 	}
-	if (d.actions & ACT_REGISTER)
+	if ((d.actions & ACT_REGISTER) && !dns_waiting(s) && !start_warm(s))
 		start_registration(s);
+	warm_registration(s);
 	s->deadline = d.deadline;
 	report(s);
+	if ((d.actions & (ACT_RESOLVE | ACT_REGISTER)) && dns_waiting(s))
+		set_message(s, QUIET, "waiting for the DNS servers (DHCPv6)");
 	save_state(s);
 	return 0;
 }
 
 /* --- main loop ------------------------------------------------------------- */
+
+/* Issue 13: before a long sleep (nothing due within IDLE_TRIM_MS) with no
+ * child out, the code pages start-up mapped are let go (mem_trim_code());
+ * once per such sleep, so a busy spell does not pay for it on every event. */
+#define IDLE_TRIM_MS	10000
+static void idle_trim(struct supervisor *s, int timeout)
+{
+	if ((timeout >= 0 && timeout < IDLE_TRIM_MS) || s->reg_pid || s->warm_pid ||
+	    s->dhcp_fd >= 0 || s->nft_pid) {
+		s->trimmed = false;
+		return;
+	}
+	if (!s->trimmed)
+		mem_trim_code();
+	s->trimmed = true;
+}
 
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -1310,6 +1501,7 @@ static int handle_signal(struct supervisor *s)
 		return 1;
 	case SIGUSR1:
 		stop_registration(s);
+		stop_warm(s);
 		log_info("replaced; leaving the tunnel as it is");
 		return 0;
 	default:
@@ -1354,9 +1546,9 @@ static int run(struct supervisor *s)
 		pfd[PFD_NFT] = (struct pollfd){ .fd = s->nft_open ? nft_watch_fd(&s->nft) : -1,
 						.events = POLLIN };
 		pfd[PFD_NFTRUN] = (struct pollfd){ .fd = s->nft_fd, .events = POLLIN };
-
 		timeout = remote_timeout(s, timeout);
 		nremote = remote_pollfds(s, pfd + PFD_COUNT);
+		idle_trim(s, timeout);
 		ret = poll(pfd, (nfds_t)(PFD_COUNT + nremote), timeout);
 		if (ret < 0 && errno != EINTR)
 			return -1;
@@ -1535,7 +1727,7 @@ static int setup(struct supervisor *s, char *err, size_t errlen)
 	}
 	if ((ret = nl_open(&s->rq, 0)) < 0 ||
 	    (ret = nl_open(&s->mon, RTMGRP_LINK | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_IFADDR |
-				    RTMGRP_IPV4_ROUTE)) < 0) {
+				    RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFINFO)) < 0) {
 		snprintf(err, errlen, "cannot open rtnetlink: %s", strerror(-ret));
 		return -1;
 	}
@@ -1564,7 +1756,7 @@ int main(int argc, char **argv)
 {
 	static struct supervisor s = {
 		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
-		.dhcp_fd = -1, .nft_fd = -1,
+		.dhcp_fd = -1, .nft_fd = -1, .warm_in = -1, .warm_out = -1,
 		.probe = { .fd = -1 },
 	};
 	char err[400];

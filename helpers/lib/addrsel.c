@@ -32,8 +32,9 @@ enum addr_pick addr6_pick_local(const struct addr6 *list, int n, const struct in
 
 		if (excluded(a, iid))
 			continue;
-		/* The kernel will not send from a tentative address (DAD). */
-		if (a->flags & IFA_F_TENTATIVE) {
+		/* The kernel will not send from a tentative address (DAD),
+		 * but will from an optimistic one (RFC 4429; the ip6tnl too). */
+		if ((a->flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC)) == IFA_F_TENTATIVE) {
 			tentative = a;
 			continue;
 		}
@@ -55,8 +56,9 @@ bool addr6_usable(const struct addr6 *list, int n, const struct in6_addr *addr)
 {
 	for (int i = 0; i < n; i++)
 		if (!memcmp(&list[i].addr, addr, sizeof(*addr)))
-			return !(list[i].flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED |
-						  IFA_F_DEPRECATED)) &&
+			return (list[i].flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC)) !=
+				       IFA_F_TENTATIVE &&
+			       !(list[i].flags & (IFA_F_DADFAILED | IFA_F_DEPRECATED)) &&
 			       list[i].preferred != 0;
 	return false;
 }

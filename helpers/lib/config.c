@@ -25,6 +25,7 @@ static const char *const known_options[] = {
 	"transix-user", "transix-password-file", "transix-password", "transix-update-url",
 	"transix-timeout", "transix-reregister-interval",
 	"transix-service", "transix-auth", "transix-success",
+	"transix-optimistic-dad",
 	NULL,
 };
 
@@ -261,9 +262,11 @@ static int parse_iid(struct parser *p)
 {
 	struct transix_config *cfg = p->cfg;
 	const char *v;
-	int r = get(p, "iid", &v);
+	int r = get(p, "transix-optimistic-dad", &v);
 
-	if (r <= 0)
+	if (r < 0 || (r && (r = parse_bool(p, "transix-optimistic-dad", v, &cfg->optimistic_dad)) < 0))
+		return r;
+	if ((r = get(p, "iid", &v)) <= 0)
 		return r;
 	/* Filled in by parse_service(), once tunnel-address is known. */
 	if (!strcmp(v, "from-address")) {
@@ -734,6 +737,7 @@ int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_f
 	cfg->mtu = DEFAULT_TUNNEL_MTU;
 	cfg->encaplimit = ENCAPLIMIT_NONE;
 	cfg->default_route = true;
+	cfg->optimistic_dad = true;
 	cfg->wait = DEFAULT_TUNNEL_WAIT;
 	cfg->mss_clamp = MSS_CLAMP_AUTO;	/* issue 10: on by default */
 	cfg->http_timeout = DEFAULT_HTTP_TIMEOUT;

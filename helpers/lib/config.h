@@ -35,6 +35,9 @@ struct transix_config {
 	/* iid: the SLAAC interface identifier (kernel token). */
 	bool has_iid;
 	struct in6_addr iid;
+	/* transix-optimistic-dad (issue 13): RFC 4429 for <prefix>::iid, on
+	 * by default -- the iid is unique by contract. */
+	bool optimistic_dad;
 
 	/* tunnel-*: the ipip6 tunnel; tunnel-remote turns it on. */
 	bool has_tunnel;

@@ -52,4 +52,11 @@ int pidlock_signal(const char *path, int sig, pid_t *pid, int *pidfd);
 /* Sends sig through pidfd: 0 or -errno. */
 int pidfd_signal(int pidfd, int sig);
 
+/* Issue 13 (memtrim.c): drops this process's page-table entries of its
+ * mapped program and library code (r-x file mappings), which stay in the
+ * page cache and fault back in when run.  Before a long idle sleep: VmRSS
+ * then shows what the process really holds.  The number of mappings
+ * trimmed, or -errno. */
+int mem_trim_code(void);
+
 #endif

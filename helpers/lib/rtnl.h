@@ -104,5 +104,13 @@ int sysctl_ipv6_set(const char *ifname, const char *key, int value);
  * something, 0 if not, -errno.
  */
 int slaac_enable(const char *ifname);
+/*
+ * Issue 13: RFC 4429 optimistic DAD on ifname (optimistic_dad and
+ * use_optimistic set to 1).  The values found are saved in savefile unless
+ * it exists (a repeated ifup); optimistic_dad_restore puts them back and
+ * removes the file.  1 if something changed, 0 if not, -errno.
+ */
+int optimistic_dad_enable(const char *ifname, const char *savefile);
+int optimistic_dad_restore(const char *ifname, const char *savefile);
 
 #endif

@@ -87,3 +87,72 @@ int slaac_enable(const char *ifname)
 	}
 	return ret < 0 ? ret : changed;
 }
+
+/* Issue 13: RFC 4429 optimistic DAD for <prefix>::iid.  optimistic_dad makes
+ * the kernel create SLAAC addresses "optimistic" (usable while DAD runs,
+ * DAD started without the random delay); use_optimistic lets it notify and
+ * pick them as sources.  The ip6tnl accepts an optimistic local address
+ * (ipv6_chk_addr_and_flags() decouples it from tentative).  The kernel
+ * ignores both while net.ipv6.conf.all.forwarding is 1 (addrconf.c). */
+static const char *const optdad_keys[] = { "optimistic_dad", "use_optimistic" };
+
+int optimistic_dad_enable(const char *ifname, const char *savefile)
+{
+	int old[2] = { 0, 0 }, ret, fd, changed = 0;
+	char buf[32];
+
+	for (int i = 0; i < 2; i++)
+		if ((ret = sysctl_ipv6_get(ifname, optdad_keys[i], &old[i])) < 0)
+			return ret;
+	if (old[0] && old[1])
+		return 0;
+	/* The values before our first change, kept for optimistic_dad_restore:
+	 * a repeated ifup finds the file and leaves it alone. */
+	fd = open(savefile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		int len = snprintf(buf, sizeof(buf), "%d %d\n", old[0], old[1]);
+
+		ret = write(fd, buf, (size_t)len) == len ? 0 : -EIO;
+		close(fd);
+		if (ret < 0) {
+			unlink(savefile);
+			return ret;
+		}
+	} else if (errno != EEXIST) {
+		return -errno;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (old[i])
+			continue;
+		if ((ret = sysctl_ipv6_set(ifname, optdad_keys[i], 1)) < 0)
+			return ret;
+		changed = 1;
+	}
+	return changed;
+}
+
+int optimistic_dad_restore(const char *ifname, const char *savefile)
+{
+	int old[2], fd, ret = 0;
+	char buf[32];
+	ssize_t n;
+
+	fd = open(savefile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	unlink(savefile);
+	if (n <= 0)
+		return n < 0 ? -errno : -EINVAL;
+	buf[n] = '\0';
+	if (sscanf(buf, "%d %d", &old[0], &old[1]) != 2)
+		return -EINVAL;
+	for (int i = 0; i < 2; i++) {
+		int r = sysctl_ipv6_set(ifname, optdad_keys[i], old[i]);
+
+		if (r < 0 && r != -ENOENT && !ret)
+			ret = r;	/* a deleted VLAN took its sysctls along */
+	}
+	return ret < 0 ? ret : 1;
+}

@@ -226,6 +226,30 @@ else
 	bad "server sees source $(last client), want $SRC"
 fi
 
+# Issue 13, "--source -": the source is the first line of standard input,
+# the password the second (the supervisor starts it before the address is
+# usable); the request leaves from that source, with that password.
+printf '%s\n%s\n' "$SRC" "$PW" |
+	"$REG" --interface lo --source - --url "$BASE/ok" --user "$USER_NAME" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+collect
+expect "--source - (source on stdin)" 0 "OK"
+if [ "$(last password)" = "$PW" ]; then ok "--source -: the second line is the password"
+else bad "--source -: password arrived as '$(last password)'"; fi
+if $netns && [ "$(last client)" != "$SRC" ]; then bad "--source -: server sees source $(last client), want $SRC"
+elif $netns; then ok "--source -: server sees source $SRC"; fi
+n=$(requests)
+"$REG" --interface lo --source - --url "$BASE/ok" --user "$USER_NAME" </dev/null >"$tmp/out" 2>"$tmp/err"
+rc=$?
+collect
+expect "--source - and no input (the supervisor went away)" 100 "usage error: no source address on standard input"
+printf 'fe80::1\n%s\n' "$PW" |
+	"$REG" --interface lo --source - --url "$BASE/ok" --user "$USER_NAME" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+collect
+expect "--source - with a link-local line" 100 "usage error: --source must be a unicast, non-link-local IPv6 address"
+if [ "$(requests)" = "$n" ]; then ok "--source -: no request on usage errors"; else bad "--source -: a request was sent on a usage error"; fi
+
 reg "$BASE/ok-crlf"
 expect "OK with CRLF and trailing blanks" 0 "OK"
 reg "$BASE/ok-bare"

@@ -34,7 +34,8 @@ assert_eq "$(ifindex "$tun")" "$first" "tunnel ifindex"
 step "ifup --force: the hooks run again on a matching tunnel: a no-op"
 # The kernel's address events while it runs: setting the token again would
 # retire ::feed and create it anew (a deletion, then a tentative address).
-assert_ok router_addr_ready "$ROUTER_ADDR"
+# With optimistic DAD (issue 13) ifup may return while ::feed is still in DAD.
+wait_for 60 router_addr_ready "$ROUTER_ADDR" || fail "$ROUTER_ADDR never past DAD"
 monitor_start /tmp/addr-events address
 router_exec ifup --force "$WAN_IF"
 assert_eq "$(ifindex "$tun")" "$first" "tunnel ifindex after --force"

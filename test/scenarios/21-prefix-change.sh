@@ -59,6 +59,8 @@ until [[ $(router_checkip 0.5 2>/dev/null) == "$FIXED_IP" ]]; do
 	(($(us) - t0 < 150000000)) || fail "no IPv4 150 s after the renumbering"
 done
 up=$(us)
+# With optimistic DAD (issue 13) IPv4 may be back before DAD is over.
+wait_for 60 router_addr_ready "$new" || fail "$new never past DAD"
 monitor_sync /tmp/addr-events
 monitor_stop
 grep -F -e "$new/" -e "$old/" /tmp/addr-events | sed 's/^/  event: /'

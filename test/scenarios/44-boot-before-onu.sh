@@ -57,6 +57,12 @@ assert_match "$(router_exec transix-status "$WAN_IF" || :)" "remote gw.transix.j
 assert_match "$(cat /etc/resolv.conf)" "nameserver $DNS6" "resolv.conf (written by dhclient-script)"
 assert_match "$(isp_update_requests)" " $ROUTER_ADDR user=$TRANSIX_USER password=match answer=OK" "registered"
 assert_ok router_exec transix-status "$WAN_IF"
+# DNS first (issues 9, 13): DHCPv6 asked when the RA's O flag showed, the
+# names looked up only once it answered: no failed attempt, no "cannot
+# resolve" warning on a clean return of the access network.
+syslog_sync
+noise=$(grep -E 'transix-supervisor\[[0-9]+\]: [^ ]+: (registration of .* failed|cannot resolve)' /var/log/syslog || :)
+assert_eq "$noise" "" "failure lines in syslog"
 
 step "ifdown: nothing of ours left running"
 router_exec ifdown "$WAN_IF"
@@ -81,6 +87,9 @@ echo "measured: RA back -> IPv4 works $(ms $(($(us) - back))) s"
 healthy() { router_exec transix-status "$WAN_IF" >/dev/null; }
 wait_for 180 healthy || fail "not registered: $(router_exec transix-status "$WAN_IF")"
 echo "measured: RA back -> registered by name $(ms $(($(us) - back))) s"
+syslog_sync
+noise=$(grep -E 'transix-supervisor\[[0-9]+\]: [^ ]+: (registration of .* failed|cannot resolve)' /var/log/syslog || :)
+assert_eq "$noise" "" "failure lines in syslog"
 assert_match "$(cat /etc/resolv.conf)" "nameserver $DNS6" "resolv.conf (written by dhclient-script)"
 router_exec ifdown "$WAN_IF"
 assert_fail pgrep -x dhclient

@@ -37,6 +37,8 @@ int main(void)
 	struct addr6 eui = A("2001:db8:1:1:211:22ff:fe33:4455", 0, 3600, 7200);
 	struct addr6 feed = A("2001:db8:1:1::feed", 0, 3600, 7200);
 	struct addr6 feed_tent = A("2001:db8:1:1::feed", IFA_F_TENTATIVE, 3600, 7200);
+	/* RFC 4429: tentative and optimistic, as the kernel shows it. */
+	struct addr6 feed_opt = A("2001:db8:1:1::feed", IFA_F_TENTATIVE | IFA_F_OPTIMISTIC, 3600, 7200);
 	struct addr6 old_dep = A("2001:db8:1:1::feed", IFA_F_DEPRECATED, 0, 60);
 	struct addr6 old_zero = A("2001:db8:1:1::feed", 0, 0, 60);
 	struct addr6 new_feed = A("2001:db8:1:2::feed", 0, 3600, 7200);
@@ -55,6 +57,17 @@ int main(void)
 
 		pick(l, 3, "::feed", &r);
 		CHECK_INT(r, PICK_TENTATIVE);
+	}
+	{	/* Optimistic DAD (issue 13): the kernel sends from it, so do we. */
+		struct addr6 l[] = { ll, temp, feed_opt };
+		struct addr6 dup = feed_opt;
+
+		CHECK_STR(pick(l, 3, "::feed", &r), "2001:db8:1:1::feed");
+		CHECK_INT(r, PICK_OK);
+		CHECK(addr6_usable(l, 3, &feed_opt.addr));
+		dup.flags |= IFA_F_DADFAILED;	/* a duplicate after all */
+		CHECK_STR(pick(&dup, 1, "::feed", &r), "");
+		CHECK(!addr6_usable(&dup, 1, &dup.addr));
 	}
 	{	/* Privacy addresses only: nothing. */
 		struct addr6 l[] = { ll, temp, eui };

@@ -85,6 +85,14 @@ static void test_iid_only(void)
 
 	CHECK_INT(parse(&c, opts, err, sizeof(err)), 1);
 	CHECK(c.has_iid && !c.has_tunnel && !c.has_registration);
+	CHECK(c.optimistic_dad);	/* issue 13: on by default */
+	{
+		const struct opt off[] = { { "iid", "::feed" }, { "transix-optimistic-dad", "no" },
+					   { NULL, NULL } };
+
+		CHECK_INT(parse(&c, off, err, sizeof(err)), 1);
+		CHECK(!c.optimistic_dad);
+	}
 }
 
 /* Each bad value: rejected, and the message names stanza, option, value. */
@@ -130,6 +138,7 @@ static void test_bad_values(void)
 	BAD("tunnel-encaplimit", "256", "expected none or 0 to 255");
 	BAD("tunnel-default-route", "maybe", "option tunnel-default-route \"maybe\": expected yes or no");
 	BAD("tunnel-wait", "601", "option tunnel-wait \"601\"");
+	BAD("transix-optimistic-dad", "later", "option transix-optimistic-dad \"later\": expected yes or no");
 	BAD("transix-update-url", "ftp://update.transix.jp/request", "option transix-update-url");
 	BAD("transix-password-file", "relative/path", "must be an absolute path");
 	BAD("transix-timeout", "0", "option transix-timeout \"0\"");
@@ -235,7 +244,7 @@ static void test_mutations_caught(void)
 		     "tunnel-mtu", "tunnel-encaplimit", "tunnel-default-route", "tunnel-wait",
 		     "transix-user", "transix-password-file", "transix-password",
 		     "transix-update-url", "transix-timeout", "transix-reregister-interval",
-		     NULL }; *k; k++) {
+		     "transix-optimistic-dad", NULL }; *k; k++) {
 		const struct opt o[] = { { *k, "" }, BASE, { NULL, NULL } };
 		char want[96];
 
