@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "decide.h"
+#include "hb46pp.h"
 #include "proto.h"
 
 #include <string.h>
-
-/* TEMPORARY until PROV's proto.h lands (contract.md's numbers). */
-#if !__has_include("hb46pp.h")
-enum { PROVISION_OK = 0, PROVISION_REFUSED = 1, PROVISION_NO_TXT = 2, PROVISION_DNS = 3,
-       PROVISION_LOCAL = 100, PROVISION_TEMPFAIL = 111 };
-#endif
 
 static void due(struct decision *d, msec_t when)
 {
@@ -202,8 +197,8 @@ msec_t prov_delay(enum prov_class fail, unsigned int ttl, const struct policy *p
 	case PCLASS_NONE:
 		if (!ttl)
 			return between(PROV_TTL_NONE_MIN, PROV_TTL_NONE_MAX, random);
-		if (ttl > PROV_TTL_MAX)
-			ttl = PROV_TTL_MAX;
+		if (ttl > HB46PP_TTL_MAX)
+			ttl = HB46PP_TTL_MAX;
 		return (msec_t)ttl * SEC < p->prov_ttl_min ? p->prov_ttl_min : (msec_t)ttl * SEC;
 	case PCLASS_NO_TXT:
 		return between(PROV_NO_TXT_MIN, PROV_NO_TXT_MAX, random);

@@ -60,7 +60,6 @@ enum fail_class {
 /* Issue 14, HB46PP provisioning (seconds).  The spec's timing; the
  * minimum TTL is ours: a server answering ttl 1 must not make us ask
  * every second (TRANSIX_TEST_PROVISION_MIN_TTL lowers it for tests). */
-#define PROV_TTL_MAX		604800		/* the spec's bound (HB46PP_TTL_MAX) */
 #define PROV_TTL_MIN		300
 #define PROV_TTL_NONE_MIN	(20 * 3600)	/* no ttl in the answer: 20-24 h */
 #define PROV_TTL_NONE_MAX	(24 * 3600)
