@@ -116,7 +116,8 @@ ifupdown-method/ifupdown2/transix.py: ifupdown-method/ifupdown2/transix.py.in Ma
 install: all
 	install -d $(DESTDIR)$(PKGLIBEXECDIR) $(DESTDIR)$(SBINDIR)
 	install -m 755 helpers/transix-hook helpers/transix-supervisor \
-		helpers/transix-register helpers/transix-nft $(DESTDIR)$(PKGLIBEXECDIR)/
+		helpers/transix-register helpers/transix-nft helpers/transix-provision \
+		$(DESTDIR)$(PKGLIBEXECDIR)/
 	install -m 755 helpers/transix-status $(DESTDIR)$(SBINDIR)/
 	for p in $(HOOK_PHASES); do \
 		install -d $(DESTDIR)$(SYSCONFDIR)/network/if-$$p.d; \
@@ -250,7 +251,7 @@ bench: deps
 # Build and test dependencies (Debian 12).  As root, installs what is
 # missing; as another user, says what to install and fails if anything is.
 DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev libnftables-dev nftables libc-ares-dev \
-        libjson-c-dev \
+        libjson-c-dev openssl \
         linux-source-6.1 flex bison bc jq clang libclang-rt-14-dev \
         user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
         python3 curl iputils-ping procps psmisc util-linux \
