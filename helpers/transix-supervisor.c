@@ -359,6 +359,10 @@ static void dhcp_done(struct supervisor *s)
 			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	if (s->sv.reg == REG_FAILED && s->sv.fail == FAIL_TEMPORARY)
 		s->sv.next_attempt = 0;
+	/* Issue 14: the TXT lookup failed for want of DNS servers, maybe. */
+	if (s->sv.prov == PROV_FAILED && s->sv.prov_fail != PCLASS_REFUSED &&
+	    s->sv.prov_fail != PCLASS_LOCAL)
+		s->sv.prov_next = 0;
 	s->sv.resolve_at = 0;
 	s->dirty = true;
 }
@@ -621,8 +625,9 @@ static void prov_finished(struct supervisor *s, enum prov_class cls, const char 
 		s->prov.logged = cls;
 		s->prov.logged_once = true;
 	}
-	/* No TXT record or no DNS at all: maybe no DNS servers yet. */
-	if (cls == PCLASS_DNS || cls == PCLASS_NO_TXT)
+	/* No TXT record, no DNS, no server's name: maybe no DNS servers yet. */
+	if (cls == PCLASS_DNS || cls == PCLASS_NO_TXT ||
+	    (cls == PCLASS_TEMPORARY && !strncmp(result, "cannot resolve ", 15)))
 		want_dns(s);
 	s->dirty = true;
 }
@@ -719,7 +724,7 @@ static void start_provision(struct supervisor *s)
 
 static void finish_provision(struct supervisor *s)
 {
-	char result[sizeof(s->prov.out) + 64];
+	char result[sizeof(s->prov.out) + 64], prefix[IF_NAMESIZE + 24];
 	enum prov_class cls;
 	unsigned int ttl = 0;
 	int status = 0, code;
@@ -732,6 +737,11 @@ static void finish_provision(struct supervisor *s)
 	s->prov.out[s->prov.len] = '\0';
 	s->prov.out[strcspn(s->prov.out, "\r\n")] = '\0';
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	/* Its error line names itself and the interface: we do too. */
+	snprintf(prefix, sizeof(prefix), "transix-provision: %s: ", s->cfg.ifname);
+	if (!strncmp(s->prov.out, prefix, strlen(prefix)))
+		memmove(s->prov.out, s->prov.out + strlen(prefix),
+			strlen(s->prov.out + strlen(prefix)) + 1);
 	if (s->prov.out[0])
 		snprintf(result, sizeof(result), "%s", s->prov.out);
 	else
@@ -1476,8 +1486,9 @@ static int handle_signal(struct supervisor *s)
 		s->sv.kernel_retry_at = 0;
 		if (s->sv.reresolve_at)
 			s->sv.reresolve_at = 1;
-		if (s->sv.prov == PROV_FAILED)
-			s->sv.prov_next = 0;	/* issue 14: a refusal too */
+		/* Issue 14: the answer fetched again now (a refusal too). */
+		if (s->sv.prov == PROV_FAILED || s->sv.prov == PROV_OK)
+			s->sv.prov_next = 0;
 		return 1;
 	case SIGUSR1:
 		stop_registration(s);
