@@ -8,7 +8,9 @@
 #  - the kept answer forgotten (transix-provision --forget), a wrong
 #    password: auth bad -> "refused" in the status (exit status 2), the
 #    next fetch about an hour away (not retried fast), one fetch only;
-#  - the password file corrected: fetched again at once, and it works.
+#  - the password file corrected: fetched again at once, and it works;
+#  - transix-provision-server: when the TXT record names another host, the
+#    credentials are not sent there (the request goes, without them).
 # uml-timeout: 300
 set -eu
 source "$TOP/test/lib/isp.sh"
@@ -56,7 +58,8 @@ assert_ok test -s "$KEPT"
 assert_fail test -e "$KEPT"
 secret=$(stanza_secret wrong-password)
 stanza_write method manual -dhcp -iid -tunnel-remote -tunnel-address \
-	transix-provision yes transix-provision-ca-file "$PROV_CA" tunnel-wait 0
+	transix-provision yes transix-provision-ca-file "$PROV_CA" tunnel-wait 0 \
+	transix-provision-server prov.isp.test
 isp_prov_script '{"prov.isp.test": {"by_auth": {"user": "'$TRANSIX_USER'", "pass": "'$TRANSIX_PASSWORD'",
 	"ok": {"json": {"ttl": 3600, "auth": "ok", "order": ["dslite"], "dslite": {"aftr": "dslite.aftr.test"}}},
 	"bad": {"json": {"ttl": 3600, "auth": "bad", "order": []}},
@@ -91,3 +94,14 @@ assert_eq "$(($(count) - base))" 2 "fetches"
 req=$(isp_prov_requests | jq -c 'select(.tls == null)' | tail -n 1)
 assert_eq "$(jq -r '.query.user + " " + .query.pass' <<<"$req")" "$TRANSIX_USER present" "credentials sent"
 assert_eq "$secret" "/etc/ifupdown-transix/$WAN_IF.secret" "the password file"
+
+step "transix-provision-server: the TXT record's other host gets no credentials"
+isp_prov_txt "v=v6mig-1 url=https://prov2.isp.test/config t=b"
+isp_prov_script '{"default": {"by_auth": {"user": "'$TRANSIX_USER'", "pass": "'$TRANSIX_PASSWORD'",
+	"ok": {"json": {"ttl": 3600, "auth": "ok", "order": ["dslite"], "dslite": {"aftr": "dslite.aftr.test"}}},
+	"bad": {"json": {"auth": "bad", "order": []}}, "none": {"json": {"auth": "req", "order": []}}}}}'
+kill -HUP "$(<"/run/ifupdown-transix/$WAN_IF.pid")"
+wait_for 60 eval '(($(isp_prov_count prov2.isp.test) >= 1))' || fail "no request to prov2.isp.test"
+req=$(isp_prov_requests | jq -c 'select(.tls == null)' | tail -n 1)
+assert_eq "$(jq -r '.listener + " " + (.query.user // "absent") + " " + (.query.pass // "absent")' <<<"$req")" \
+	"prov2.isp.test absent absent" "the request to the other host"
