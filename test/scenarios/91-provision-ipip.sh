@@ -57,9 +57,11 @@ tunnel_local_is() {
 }
 
 step "ifup: provisioned; token, tunnel and fixed address from the answer; IPv4 works"
+t0=$(us)
 router_exec ifup "$WAN_IF"
 wait_for 120 eval '[[ $(router_checkip 2 2>/dev/null) == "$V4" ]]' ||
 	fail "no IPv4 from the provisioned address"
+echo "measured: provisioning: ifup to IPv4 working $(ms $(($(us) - t0))) s (no kept answer, DNS by DHCPv6 first)"
 assert_eq "$(router_checkip)" "$V4" "checkip"
 assert_match "$(ip -n "$ROUTER_NS" token get dev "$WAN_IF")" "token ::feed dev" "token"
 assert_ok tunnel_local_is "$ROUTER_ADDR"
@@ -128,9 +130,11 @@ kill "$(<"$ISP_RUN/prov-server.pid")"
 router_exec ifdown "$WAN_IF"
 assert_fail ip -n "$ROUTER_NS" link show "$tun"
 assert_ok test -s "$KEPT"
+t0=$(us)
 router_exec ifup "$WAN_IF"
 wait_for 120 eval '[[ $(router_checkip 2 2>/dev/null) == "$V4" ]]' ||
 	fail "no IPv4 from the kept answer"
+echo "measured: provisioning: ifup to IPv4 working with the kept answer, server gone $(ms $(($(us) - t0))) s"
 wait_for 60 eval 'status_json "$WAN_IF" && [[ ${STATUS[provision]} == failed ]]' ||
 	fail "the fetch did not fail"
 assert_eq "${STATUS[provision_class]} ${STATUS[method]} ${STATUS[health]}" "temporary ipip degraded" \
