@@ -234,6 +234,10 @@ static void test_answer_hostile(void)
 	BAD("{\"order\":[],\"ttl\":604801}", "ttl 604801 out of range 1..604800");
 	BAD("{\"order\":[],\"ttl\":0}", "ttl 0 out of range 1..604800");
 	BAD("{\"order\":[],\"ttl\":-1}", "ttl -1 out of range 1..604800");
+	/* read before the error, handed on all the same: nothing half-read */
+	BAD("{\"enabler_name\":\"V\",\"token\":\"ab\",\"order\":[],\"ttl\":0}",
+	    "ttl 0 out of range 1..604800");
+	CHECK_STR(p.token, "");
 	BAD("{\"order\":[],\"ttl\":99999999999999999999999}",
 	    "ttl 9223372036854775807 out of range 1..604800");
 	BAD("{\"order\":[],\"enabler_name\":1}", "enabler_name is not a string");
@@ -297,6 +301,12 @@ static void test_answer_hostile(void)
 	CHECK_INT(answer(deep, &p, why), -EINVAL);
 	deep[0] = '[';
 	memcpy(deep, "{\"order\":[],\"x\":", 16);
+	CHECK_INT(answer(deep, &p, why), -EINVAL);
+	CHECK_STR(why, "JSON nested deeper than 16");
+	/* the bound exactly: the object and 15 arrays are 16 levels */
+	memcpy(deep + 16, "[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]}", 32);
+	CHECK_INT(answer(deep, &p, why), -ENOENT);
+	memcpy(deep + 16, "[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]}", 34);
 	CHECK_INT(answer(deep, &p, why), -EINVAL);
 	CHECK_STR(why, "JSON nested deeper than 16");
 	free(deep);
