@@ -100,7 +100,14 @@ isp_prov_script '{"prov.isp.test": {"by_auth": {"user": "'$USER_NAME'", "pass": 
 before=$(state_sum)
 prov
 assert_eq "$RC" 1 "exit status"
-assert_match "$ERR" "authentication failed \(auth: bad\)" "stderr"
+assert_match "$ERR" "authentication failed \(auth: bad\) from prov.isp.test" "stderr"
+assert_eq "$(state_sum)" "$before" "state file"
+# auth bad with a method offered all the same (the spec allows it): still
+# refused, nothing kept: the credentials are wrong, that must show.
+isp_prov_script '{"prov.isp.test": {"json": {"order": ["ipip"], "auth": "bad", '"$IPIP"'}}}'
+prov
+assert_eq "$RC" 1 "exit status"
+assert_match "$ERR" "authentication failed \(auth: bad\) at prov.isp.test" "stderr"
 assert_eq "$(state_sum)" "$before" "state file"
 isp_prov_script '{"prov.isp.test": {"json": {"order": ["map_t"], "map_t": {}}}}'
 prov
