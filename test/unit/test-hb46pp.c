@@ -324,6 +324,39 @@ static void test_answer_hostile(void)
 #undef BAD
 }
 
+static void test_same_setup(void)
+{
+	struct hb46pp_params a, b;
+	struct in6_addr t;
+	char why[160];
+
+	CHECK_INT(answer("{\"ttl\":60,\"token\":\"x1\",\"order\":[\"ipip\"]," IPIP_OK "}", &a, why), 0);
+	CHECK_INT(answer("{\"ttl\":90,\"enabler_name\":\"n\",\"order\":[\"ipip\"]," IPIP_OK "}",
+			 &b, why), 0);
+	CHECK(hb46pp_same_setup(&a, &b));	/* ttl, token, names: not the setup */
+	hb46pp_token_of(&a, &t);
+	CHECK_STR(ip6(&t), "::feed");
+	b.ipip_plen = 31;
+	CHECK(!hb46pp_same_setup(&a, &b));
+	b = a;
+	b.ipip_ipv4.s_addr ^= htonl(1);
+	CHECK(!hb46pp_same_setup(&a, &b));
+	b = a;
+	b.ipip_local.s6_addr[15] ^= 1;
+	CHECK(!hb46pp_same_setup(&a, &b));
+	b = a;
+	b.ipip_remote.s6_addr[15] ^= 1;
+	CHECK(!hb46pp_same_setup(&a, &b));
+	CHECK_INT(answer("{\"order\":[\"dslite\"],\"dslite\":{\"aftr\":\"GW.example\"}}", &b, why), 0);
+	CHECK(!hb46pp_same_setup(&a, &b));
+	hb46pp_token_of(&b, &t);
+	CHECK_STR(ip6(&t), "::");
+	CHECK_INT(answer("{\"order\":[\"dslite\"],\"dslite\":{\"aftr\":\"gw.example\"}}", &a, why), 0);
+	CHECK(hb46pp_same_setup(&a, &b));
+	CHECK_INT(answer("{\"order\":[\"dslite\"],\"dslite\":{\"aftr\":\"gw2.example\"}}", &a, why), 0);
+	CHECK(!hb46pp_same_setup(&a, &b));
+}
+
 /* ---- the kept answer ---- */
 
 static void test_state(void)
@@ -399,6 +432,7 @@ int main(void)
 	test_answer_ipip();
 	test_answer_dslite_and_none();
 	test_answer_hostile();
+	test_same_setup();
 	test_state();
 	return unit_done("test-hb46pp");
 }
