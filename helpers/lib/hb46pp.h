@@ -125,6 +125,15 @@ char *hb46pp_build_url(const char *base, const struct hb46pp_request *r);
 int hb46pp_parse_answer(const char *body, size_t len, const struct in6_addr *prefix,
 			struct hb46pp_params *out, char *why, size_t whylen);
 
+/*
+ * Whether two answers set up the same thing: the method and its parameters
+ * (not ttl, auth, token, the names, server or fetched).  The supervisor
+ * reconfigures only when they differ (issue 14: "only then").
+ */
+bool hb46pp_same_setup(const struct hb46pp_params *a, const struct hb46pp_params *b);
+/* ipip: the interface ID of ipv6_local as a token (::IID), all zero else. */
+void hb46pp_token_of(const struct hb46pp_params *p, struct in6_addr *token);
+
 const char *hb46pp_method_name(enum hb46pp_method m);	/* "none", "ipip", "dslite" */
 const char *hb46pp_auth_name(enum hb46pp_auth a);	/* "none", "req", "bad", "ok" */
 

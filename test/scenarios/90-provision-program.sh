@@ -76,6 +76,14 @@ assert_eq "$(jq -c '.query | del(.pass)' <<<"$req")" \
 assert_match "$(field .query.version "$req")" '^[0-9_]{1,32}$' "version"
 assert_eq "$(field .query.pass "$req")" present "pass sent to the verified https server"
 
+step "the test server's AFTR side of an ipip answer (for the end-to-end scenarios)"
+isp_prov_script '{"prov.isp.test": {"provision": true, "json": {"ttl": 3600, "token": "'$TOKEN'",
+	"order": ["ipip"], '"$IPIP"'}}}'
+prov
+assert_eq "$RC" 0 "exit status"
+assert_match "$(ip -n "$ISP_NS" -d link show prov-1)" "remote $ROUTER_ADDR local $AFTR " "AFTR tunnel"
+assert_match "$(ip -n "$ISP_NS" -4 route show 203.0.113.5)" "dev prov-1" "route of the fixed address"
+
 step "the token of the kept answer goes back; dslite"
 isp_prov_script '{"prov.isp.test": {"json": {"ttl": 60, "order": ["dslite"], "dslite": {"aftr": "dslite.aftr.test"}}}}'
 prov
@@ -100,7 +108,14 @@ isp_prov_script '{"prov.isp.test": {"by_auth": {"user": "'$USER_NAME'", "pass": 
 before=$(state_sum)
 prov
 assert_eq "$RC" 1 "exit status"
-assert_match "$ERR" "authentication failed \(auth: bad\)" "stderr"
+assert_match "$ERR" "authentication failed \(auth: bad\) from prov.isp.test" "stderr"
+assert_eq "$(state_sum)" "$before" "state file"
+# auth bad with a method offered all the same (the spec allows it): still
+# refused, nothing kept: the credentials are wrong, that must show.
+isp_prov_script '{"prov.isp.test": {"json": {"order": ["ipip"], "auth": "bad", '"$IPIP"'}}}'
+prov
+assert_eq "$RC" 1 "exit status"
+assert_match "$ERR" "authentication failed \(auth: bad\) at prov.isp.test" "stderr"
 assert_eq "$(state_sum)" "$before" "state file"
 isp_prov_script '{"prov.isp.test": {"json": {"order": ["map_t"], "map_t": {}}}}'
 prov
@@ -115,13 +130,13 @@ step "307 to another host: followed, no credentials there"
 isp_prov_script '{"prov.isp.test": {"status": 307, "location": "https://prov2.isp.test/v2?x=1&user=u&pass=p"},
 	"prov2.isp.test": {"json": {"order": ["ipip"], '"$IPIP"'}}}'
 prov
-assert_eq "$RC" 0 "exit status"
-assert_match "$OUT" "from prov2.isp.test \(credentials not sent to prov2.isp.test: not the configured server\)$" "summary"
 first=$(last 2) second=$(last 1)
 assert_eq "$(field .listener "$first")/$(field .query.pass "$first")" prov.isp.test/present "first request"
 assert_eq "$(field .listener "$second")" prov2.isp.test "second request"
 assert_eq "$(field .query.user "$second")/$(field .query.pass "$second")/$(field .query.x "$second")" \
 	absent/absent/1 "second request: no user, no pass (not even the Location's), the server's own x=1"
+assert_eq "$RC" 0 "exit status"
+assert_match "$OUT" "from prov2.isp.test \(credentials not sent to prov2.isp.test: not the configured server\)$" "summary"
 assert_ok grep -qx "server=prov2.isp.test" "$STATE"
 
 step "endless 307s: 111"

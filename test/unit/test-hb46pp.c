@@ -234,6 +234,10 @@ static void test_answer_hostile(void)
 	BAD("{\"order\":[],\"ttl\":604801}", "ttl 604801 out of range 1..604800");
 	BAD("{\"order\":[],\"ttl\":0}", "ttl 0 out of range 1..604800");
 	BAD("{\"order\":[],\"ttl\":-1}", "ttl -1 out of range 1..604800");
+	/* read before the error, handed on all the same: nothing half-read */
+	BAD("{\"enabler_name\":\"V\",\"token\":\"ab\",\"order\":[],\"ttl\":0}",
+	    "ttl 0 out of range 1..604800");
+	CHECK_STR(p.token, "");
 	BAD("{\"order\":[],\"ttl\":99999999999999999999999}",
 	    "ttl 9223372036854775807 out of range 1..604800");
 	BAD("{\"order\":[],\"enabler_name\":1}", "enabler_name is not a string");
@@ -299,6 +303,12 @@ static void test_answer_hostile(void)
 	memcpy(deep, "{\"order\":[],\"x\":", 16);
 	CHECK_INT(answer(deep, &p, why), -EINVAL);
 	CHECK_STR(why, "JSON nested deeper than 16");
+	/* the bound exactly: the object and 15 arrays are 16 levels */
+	memcpy(deep + 16, "[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]}", 32);
+	CHECK_INT(answer(deep, &p, why), -ENOENT);
+	memcpy(deep + 16, "[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]}", 34);
+	CHECK_INT(answer(deep, &p, why), -EINVAL);
+	CHECK_STR(why, "JSON nested deeper than 16");
 	free(deep);
 
 	/* huge */
@@ -312,6 +322,39 @@ static void test_answer_hostile(void)
 	free(big);
 	CHECK_INT(hb46pp_parse_answer("{\"order\":[]}\0", 13, NULL, &p, why, sizeof(why)), -EINVAL);
 #undef BAD
+}
+
+static void test_same_setup(void)
+{
+	struct hb46pp_params a, b;
+	struct in6_addr t;
+	char why[160];
+
+	CHECK_INT(answer("{\"ttl\":60,\"token\":\"x1\",\"order\":[\"ipip\"]," IPIP_OK "}", &a, why), 0);
+	CHECK_INT(answer("{\"ttl\":90,\"enabler_name\":\"n\",\"order\":[\"ipip\"]," IPIP_OK "}",
+			 &b, why), 0);
+	CHECK(hb46pp_same_setup(&a, &b));	/* ttl, token, names: not the setup */
+	hb46pp_token_of(&a, &t);
+	CHECK_STR(ip6(&t), "::feed");
+	b.ipip_plen = 31;
+	CHECK(!hb46pp_same_setup(&a, &b));
+	b = a;
+	b.ipip_ipv4.s_addr ^= htonl(1);
+	CHECK(!hb46pp_same_setup(&a, &b));
+	b = a;
+	b.ipip_local.s6_addr[15] ^= 1;
+	CHECK(!hb46pp_same_setup(&a, &b));
+	b = a;
+	b.ipip_remote.s6_addr[15] ^= 1;
+	CHECK(!hb46pp_same_setup(&a, &b));
+	CHECK_INT(answer("{\"order\":[\"dslite\"],\"dslite\":{\"aftr\":\"GW.example\"}}", &b, why), 0);
+	CHECK(!hb46pp_same_setup(&a, &b));
+	hb46pp_token_of(&b, &t);
+	CHECK_STR(ip6(&t), "::");
+	CHECK_INT(answer("{\"order\":[\"dslite\"],\"dslite\":{\"aftr\":\"gw.example\"}}", &a, why), 0);
+	CHECK(hb46pp_same_setup(&a, &b));
+	CHECK_INT(answer("{\"order\":[\"dslite\"],\"dslite\":{\"aftr\":\"gw2.example\"}}", &a, why), 0);
+	CHECK(!hb46pp_same_setup(&a, &b));
 }
 
 /* ---- the kept answer ---- */
@@ -389,6 +432,7 @@ int main(void)
 	test_answer_ipip();
 	test_answer_dslite_and_none();
 	test_answer_hostile();
+	test_same_setup();
 	test_state();
 	return unit_done("test-hb46pp");
 }
