@@ -194,7 +194,7 @@ bool hb46pp_may_send_credentials(const char *url, bool verify, const char *serve
 		return false;
 	if (!https || !verify)
 		return false;
-	return true;
+	return !server || !strcasecmp(host, server);
 }
 
 /* ---- the TXT record -------------------------------------------------------- */
