@@ -66,6 +66,8 @@ isp_prov_script '{"prov.isp.test": {"by_auth": {"user": "'$TRANSIX_USER'", "pass
 	"none": {"json": {"auth": "req", "order": []}}}}}'
 base=$(count)
 router_exec ifup "$WAN_IF"
+# tunnel-wait 0: ifup returns before the supervisor's first state file.
+wait_for 60 test -e "/run/ifupdown-transix/$WAN_IF.state" || fail "no state file"
 wait_for 120 eval 'status_json "$WAN_IF" && [[ ${STATUS[provision]} == failed ]]' ||
 	fail "the fetch did not fail"
 assert_eq "$STATUS_RC" 2 "transix-status --json: exit status (refused)"
