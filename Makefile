@@ -30,6 +30,7 @@ MNL_LIBS   := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
 NFT_LIBS   := $(shell $(PKG_CONFIG) --libs libnftables 2>/dev/null)
 CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
 CARES_LIBS := $(shell $(PKG_CONFIG) --libs libcares 2>/dev/null)
+JSON_LIBS  := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null)
 ALL_CFLAGS  = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -MMD -MP -Ihelpers/lib $(DEPCFLAGS) \
               -DVERSION='"$(VERSION)"' -DPKGLIBEXECDIR='"$(PKGLIBEXECDIR)"' \
               -DRUNSTATEDIR='"$(RUNSTATEDIR)"' $(CPPFLAGS) $(CFLAGS) $(BUILD_EXTRA)
@@ -92,6 +93,12 @@ helpers/transix-supervisor: LDLIBS_EXTRA += $(CARES_LIBS)
 # after mem_trim_code() an idle wake-up never runs the dynamic linker's
 # lazy binding and maps its code again: idle VmRSS ~0.3 MiB instead of 0.7.
 helpers/transix-supervisor: LDLIBS_EXTRA += -Wl,-z,relro -Wl,-z,now
+# HB46PP (issue 14): the TXT lookup (c-ares), the request (libcurl), the
+# answer (json-c), all in the short-lived transix-provision.
+helpers/transix-provision: LDLIBS_EXTRA = $(CURL_LIBS) $(CARES_LIBS) $(JSON_LIBS)
+# The supervisor reads the kept answer (hb46pp_state_read), which shares
+# hb46pp.o with the parser: json-c is linked, never called.
+helpers/transix-supervisor: LDLIBS_EXTRA += $(JSON_LIBS)
 helpers/transix-%: helpers/transix-%.o $(LIB) $(EXTRA_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(EXTRA_OBJS) $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
 
@@ -113,7 +120,8 @@ ifupdown-method/ifupdown2/transix.py: ifupdown-method/ifupdown2/transix.py.in Ma
 install: all
 	install -d $(DESTDIR)$(PKGLIBEXECDIR) $(DESTDIR)$(SBINDIR)
 	install -m 755 helpers/transix-hook helpers/transix-supervisor \
-		helpers/transix-register helpers/transix-nft $(DESTDIR)$(PKGLIBEXECDIR)/
+		helpers/transix-register helpers/transix-nft helpers/transix-provision \
+		$(DESTDIR)$(PKGLIBEXECDIR)/
 	install -m 755 helpers/transix-status $(DESTDIR)$(SBINDIR)/
 	for p in $(HOOK_PHASES); do \
 		install -d $(DESTDIR)$(SYSCONFDIR)/network/if-$$p.d; \
@@ -134,7 +142,8 @@ install: all
 
 # Leaves /etc/ifupdown-transix: it holds the administrator's passwords.
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PKGLIBEXECDIR)/,transix-hook transix-supervisor transix-register transix-nft)
+	rm -f $(addprefix $(DESTDIR)$(PKGLIBEXECDIR)/,transix-hook transix-supervisor transix-register \
+		transix-nft transix-provision)
 	-rmdir $(DESTDIR)$(PKGLIBEXECDIR)
 	rm -f $(DESTDIR)$(SBINDIR)/transix-status
 	rm -f $(foreach p,$(HOOK_PHASES),$(DESTDIR)$(SYSCONFDIR)/network/if-$(p).d/transix)
@@ -149,7 +158,7 @@ UNIT_SRCS  := $(sort $(wildcard test/unit/test-*.c))
 UNIT_BINS  := $(UNIT_SRCS:test/unit/%.c=test/unit/build/%)
 
 # Whatever helpers/lib needs (NFT_LIBS where the library uses nftables).
-UNIT_LIBS   = $(MNL_LIBS) $(CURL_LIBS) $(NFT_LIBS) $(CARES_LIBS)
+UNIT_LIBS   = $(MNL_LIBS) $(CURL_LIBS) $(NFT_LIBS) $(CARES_LIBS) $(JSON_LIBS)
 
 # Each test program gets its own RUNSTATEDIR in the build tree: state files
 # of one test (or of another checkout's) never meet another's.
@@ -246,6 +255,7 @@ bench: deps
 # Build and test dependencies (Debian 12).  As root, installs what is
 # missing; as another user, says what to install and fails if anything is.
 DEPS := build-essential pkgconf libmnl-dev libcurl4-openssl-dev libnftables-dev nftables libc-ares-dev \
+        libjson-c-dev openssl \
         linux-source-6.1 flex bison bc jq clang libclang-rt-14-dev \
         user-mode-linux kmod iproute2 ifupdown isc-dhcp-client radvd dnsmasq-base \
         python3 curl iputils-ping procps psmisc util-linux \

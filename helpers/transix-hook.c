@@ -148,7 +148,8 @@ static int pre_up(const struct transix_config *c, struct nl *nl)
 	/* SLAAC: for the token, and for the address the tunnel and the
 	 * registration use unless tunnel-local names one (ifupdown2 has no
 	 * inet6 auto; "inet6 manual" leaves RAs as they are). */
-	if (c->has_iid || ((c->has_tunnel || c->has_registration) && !c->has_local)) {
+	if (c->has_iid || c->provision ||
+	    ((c->has_tunnel || c->has_registration) && !c->has_local)) {
 		int ret = slaac_enable(c->ifname);
 
 		if (ret < 0) {
@@ -212,7 +213,7 @@ static int up(const struct transix_config *c)
 	int fds[2], ret = 0;
 	pid_t pid;
 
-	if (!c->has_tunnel && !c->has_registration)
+	if (!c->has_tunnel && !c->has_registration && !c->provision)
 		return 0;
 	/* ifup --force on a working interface: the new supervisor takes over
 	 * the tunnel as it is; the old one must not tear it down. */
@@ -323,7 +324,8 @@ static int down(const struct transix_config *c, struct nl *nl)
 	left = state_read(c->ifname, &st) == 0;
 	state_remove(c->ifname);
 	down_extras(c, nl);	/* issue 10: remove at teardown (supervisor gone) */
-	if (!c->has_tunnel)
+	/* Issue 14: a provisioned tunnel has the stanza's name too. */
+	if (!c->has_tunnel && !c->provision)
 		return 0;
 	ret = wan_tunnel_remove(nl, c->tunnel_name);
 	if (ret < 0)
@@ -349,7 +351,8 @@ static int post_down(const struct transix_config *c, struct nl *nl)
 	const struct in6_addr none = IN6ADDR_ANY_INIT;
 
 	/* Leave the WAN as we found it; a deleted VLAN took its token along. */
-	if (c->has_iid && if_nametoindex(c->ifname))
+	/* Issue 14: the token a provisioning answer set is ours too. */
+	if ((c->has_iid || c->provision) && if_nametoindex(c->ifname))
 		set_token(c, nl, &none);
 	optimistic_dad_put_back(c);
 	return 0;

@@ -58,6 +58,44 @@ static const char *when(long t, char *buf, size_t len)
 	return buf;
 }
 
+/* Issue 14: the provisioning answer in use, its TTL and the next fetch. */
+static void print_provision(const struct status *st)
+{
+	static const struct { const char *cls, *why; } whys[] = {
+		{ "refused", "refused by the provisioning server: check transix-user and the password" },
+		{ "no-txt", "no 4over6.info TXT record on this line: retried in 1-3 h" },
+		{ "dns", "a DNS failure: retried in 1-10 min" },
+		{ "temporary", "no answer or a bad one: retried in 10-30 min" },
+		{ "local", "a local problem: see the last fetch" },
+	};
+	char t1[32];
+
+	if (!st->provision[0] || !strcmp(st->provision, "disabled"))
+		return;
+	printf("  %-14s %s", "provisioning", st->provision);
+	for (size_t i = 0; i < sizeof(whys) / sizeof(whys[0]); i++)
+		if (!strcmp(st->provision_class, whys[i].cls))
+			printf(" (%s)", whys[i].why);
+	printf("\n");
+	if (st->method[0]) {
+		printf("  %-14s %s from %s", "answer", st->method,
+		       st->provision_server[0] ? st->provision_server : "?");
+		if (st->enabler_name[0] || st->service_name[0])
+			printf(" (%s%s%s)", st->enabler_name,
+			       st->enabler_name[0] && st->service_name[0] ? ", " : "", st->service_name);
+		if (st->provision_ttl)
+			printf("; ttl %lds, %lds left", st->provision_ttl, st->ttl_left);
+		else
+			printf("; no ttl");
+		printf("\n");
+	}
+	printf("  %-14s %s: %s\n", "last fetch", when(st->last_fetch, t1, sizeof(t1)),
+	       st->fetch_result[0] ? st->fetch_result : "-");
+	if (st->next_fetch)
+		printf("  %-14s %s%s\n", "next fetch", when(st->next_fetch, t1, sizeof(t1)),
+		       st->fetch_failures ? " (after failures)" : "");
+}
+
 static void print_text(const struct status *st)
 {
 	char t1[32];
@@ -110,6 +148,7 @@ static void print_text(const struct status *st)
 			printf("  %-14s %s (%ld failures in a row)\n", "next retry",
 			       when(st->next_retry, t1, sizeof(t1)), st->failures);
 	}
+	print_provision(st);
 	printf("  %-14s %ld\n", "supervisor", st->pid);
 }
 
@@ -128,7 +167,12 @@ static int load(const char *ifname, struct status *st)
 		snprintf(st->health, sizeof(st->health), "down");
 		snprintf(st->message, sizeof(st->message), "the supervisor is not running");
 		st->failure[0] = '\0';	/* nobody is retrying anything */
+		st->provision_class[0] = '\0';
+		st->next_fetch = 0;
 	}
+	/* Issue 14: the TTL left now, not at the supervisor's last write. */
+	st->ttl_left = st->provision_expires > (long)time(NULL) ?
+		       st->provision_expires - (long)time(NULL) : 0;
 	return 0;
 }
 
@@ -172,8 +216,10 @@ int main(int argc, char **argv)
 		if ((only && strcmp(only, ifname)) || load(ifname, &st) < 0)
 			continue;
 		int rc = !strcmp(st.health, "ok") ? STATUS_OK :
-			 !strcmp(st.failure, "local") ? STATUS_LOCAL :
-			 !strcmp(st.failure, "refused") ? STATUS_REFUSED : STATUS_DOWN;
+			 !strcmp(st.failure, "local") || !strcmp(st.provision_class, "local") ?
+			 STATUS_LOCAL :
+			 !strcmp(st.failure, "refused") || !strcmp(st.provision_class, "refused") ?
+			 STATUS_REFUSED : STATUS_DOWN;
 
 		if (rc > worst)
 			worst = rc;

@@ -25,10 +25,12 @@
 #include "decide.h"
 #include "dns.h"
 #include "defroute.h"
+#include "hb46pp.h"
 #include "log.h"
 #include "nft.h"
 #include "proc.h"
 #include "proto.h"
+#include "provision.h"
 #include "rtnl.h"
 #include "rtnl-parse.h"
 #include "secret.h"
@@ -66,6 +68,21 @@ extern char **environ;
 #define DHCLIENT	"/sbin/dhclient"
 #define DHCP_AGAIN	60	/* seconds between two of its runs */
 #define DNS_TIMEOUT_MS	2000	/* per server and try (2 tries): the loop waits */
+
+/* Issue 14: provisioning (HB46PP), one transix-provision at a time.  The
+ * answer in use is params; cfg's server-given fields follow it
+ * (provision_apply). */
+struct prov_run {
+	pid_t pid;
+	int fd;				/* its stdout and stderr */
+	char out[512];
+	size_t len;
+	char state_path[256];		/* the kept answer */
+	struct hb46pp_params params;
+	bool have;			/* params valid: kept or fetched */
+	enum prov_class logged;		/* the class last logged */
+	bool logged_once;
+};
 
 struct supervisor {
 	struct transix_config cfg;
@@ -135,6 +152,8 @@ struct supervisor {
 	size_t nft_len;
 	char nft_out[256];
 	char nft_logged[256];		/* the last nftables/block error logged */
+
+	struct prov_run prov;		/* issue 14 */
 };
 
 /* Wall-clock time for the state file (what an administrator reads). */
@@ -228,6 +247,8 @@ static void set_message(struct supervisor *s, int prio, const char *fmt, ...)
 	}
 }
 
+static void save_provision(struct supervisor *s);
+
 /* The state file: the explicit states, as words. */
 static void save_state(struct supervisor *s)
 {
@@ -295,6 +316,7 @@ static void save_state(struct supervisor *s)
 		snprintf(st->health, sizeof(st->health), st->last_success ? "degraded" : "down");
 	else
 		snprintf(st->health, sizeof(st->health), "ok");
+	save_provision(s);	/* issue 14 */
 	if (state_write(st) < 0)
 		log_warn("cannot write state file under %s", STATE_DIR);
 }
@@ -372,6 +394,10 @@ static void dhcp_done(struct supervisor *s)
 			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	if (s->sv.reg == REG_FAILED && s->sv.fail == FAIL_TEMPORARY)
 		s->sv.next_attempt = 0;
+	/* Issue 14: the TXT lookup failed for want of DNS servers, maybe. */
+	if (s->sv.prov == PROV_FAILED && s->sv.prov_fail != PCLASS_REFUSED &&
+	    s->sv.prov_fail != PCLASS_LOCAL)
+		s->sv.prov_next = 0;
 	s->sv.resolve_at = 0;
 	s->dirty = true;
 }
@@ -731,6 +757,344 @@ static void stop_registration(struct supervisor *s)
 	s->reg_pid = 0;
 	if (s->sv.reg == REG_RUNNING)
 		s->sv.reg = REG_IDLE;
+}
+
+/* --- provisioning (issue 14, HB46PP) ---------------------------------------- */
+
+/* After cfg's server-given fields changed: the tunnel follows at the next
+ * pass (ensure_tunnel changes only what differs, the token is set by
+ * read_facts, a new AFTR name is looked up). */
+static void prov_changed(struct supervisor *s, bool new_remote)
+{
+	s->pol.tunnel = s->cfg.has_tunnel;
+	if (new_remote) {
+		s->have_remote = false;	/* a literal is put back by read_facts */
+		memset(&s->answers, 0, sizeof(s->answers));
+		s->sv.resolve_at = 0;
+		s->sv.reresolve_at = 0;
+	}
+	s->nft_applied = false;		/* NAT to the new address */
+	s->dirty = true;
+}
+
+/* Takes an answer (kept or fetched) into use.  false: unusable. */
+static bool prov_use(struct supervisor *s, const struct hb46pp_params *p, const char *how)
+{
+	char why[128], sum[320], old_name[sizeof(s->cfg.remote_name)];
+	struct in6_addr old_remote = s->cfg.remote;
+	bool old_is_name = s->cfg.remote_is_name;
+	int ret;
+
+	snprintf(old_name, sizeof(old_name), "%s", s->cfg.remote_name);
+	provision_summary(p, sum, sizeof(sum));
+	ret = provision_apply(&s->cfg, p, why, sizeof(why));
+	if (ret < 0) {
+		log_err("%s: unusable answer (%s): %s", how, sum, why);
+		return false;
+	}
+	s->prov.params = *p;
+	s->prov.have = true;
+	if (ret == 0) {
+		log_debug("%s: unchanged, %s", how, sum);
+		return true;
+	}
+	log_info("%s: %s (%s%s%s)", how, sum, p->enabler_name[0] ? p->enabler_name : "no enabler_name",
+		 p->service_name[0] ? ", " : "", p->service_name);
+	prov_changed(s, old_is_name != s->cfg.remote_is_name || strcmp(old_name, s->cfg.remote_name) ||
+			(!old_is_name && memcmp(&old_remote, &s->cfg.remote, sizeof(old_remote))));
+	return true;
+}
+
+/* One log line per change of class, not per attempt (as for the
+ * registration); the status has every attempt. */
+static void prov_finished(struct supervisor *s, enum prov_class cls, const char *result,
+			  unsigned int ttl)
+{
+	msec_t delay = decide_provisioned(&s->sv, &s->pol, clock_ms(), cls, ttl, random_u32());
+
+	snprintf(s->st.fetch_result, sizeof(s->st.fetch_result), "%s", result);
+	if (!s->prov.logged_once || cls != s->prov.logged) {
+		if (cls == PCLASS_NONE)
+			log_info("provisioning answered: %s; next fetch in %lld s", result, delay / SEC);
+		else
+			logmsg(cls == PCLASS_REFUSED || cls == PCLASS_LOCAL ? LOG_ERR : LOG_WARNING,
+			       "provisioning failed: %s (%s); next try in %lld s%s", result,
+			       prov_class_name(cls), delay / SEC,
+			       s->prov.have ? "; the kept answer stays in use" : "");
+		s->prov.logged = cls;
+		s->prov.logged_once = true;
+	}
+	/* No TXT record, no DNS, no server's name: maybe no DNS servers yet. */
+	if (cls == PCLASS_DNS || cls == PCLASS_NO_TXT ||
+	    (cls == PCLASS_TEMPORARY && !strncmp(result, "cannot resolve ", 15)))
+		want_dns(s);
+	s->dirty = true;
+}
+
+static void start_provision(struct supervisor *s)
+{
+	char source[INET6_ADDRSTRLEN], password[MAX_PASSWORD + 2], why[160];
+	char prog[] = "transix-provision", o_if[] = "--interface", o_src[] = "--source",
+	     o_state[] = "--state", o_srv[] = "--server", o_ca[] = "--ca-file", o_user[] = "--user",
+	     o_pfd[] = "--password-fd", pfd[] = "3", path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	char *argv[16], *const envp[] = { path, NULL };
+	bool creds = s->cfg.user[0] != '\0';
+	int in[2] = { -1, -1 }, out[2], n = 0;
+	pid_t pid;
+
+	if (creds && get_password(s, password, sizeof(password), why, sizeof(why)) < 0) {
+		char what[sizeof(s->cfg.password_file) + 200];
+
+		snprintf(what, sizeof(what), "transix-password-file %s: %s", s->cfg.password_file,
+			 why);
+		prov_finished(s, PCLASS_LOCAL, what, 0);
+		return;
+	}
+	if ((creds && pipe2(in, O_CLOEXEC) < 0) || pipe2(out, O_CLOEXEC) < 0) {
+		snprintf(why, sizeof(why), "cannot start transix-provision: pipe: %s", strerror(errno));
+		if (in[0] >= 0) {
+			close(in[0]);
+			close(in[1]);
+		}
+		secret_wipe(password, sizeof(password));
+		prov_finished(s, PCLASS_TEMPORARY, why, 0);
+		return;
+	}
+	inet_ntop(AF_INET6, &s->local, source, sizeof(source));
+	argv[n++] = prog;
+	argv[n++] = o_if;
+	argv[n++] = s->cfg.ifname;
+	argv[n++] = o_src;
+	argv[n++] = source;
+	argv[n++] = o_state;
+	argv[n++] = s->prov.state_path;
+	if (s->cfg.provision_server[0]) {
+		argv[n++] = o_srv;
+		argv[n++] = s->cfg.provision_server;
+	}
+	if (s->cfg.provision_ca_file[0]) {
+		argv[n++] = o_ca;
+		argv[n++] = s->cfg.provision_ca_file;
+	}
+	if (creds) {
+		argv[n++] = o_user;
+		argv[n++] = s->cfg.user;
+		argv[n++] = o_pfd;
+		argv[n++] = pfd;
+	}
+	argv[n] = NULL;
+	/* stdout: its summary; stderr: why it failed -- both to us.  The
+	 * password on fd 3, never in argv or the environment. */
+	const int fds[] = { -1, out[1], out[1], in[0] };
+
+	pid = spawn_clean(PKGLIBEXECDIR "/transix-provision", argv, envp, fds, creds ? 4 : 3, 0);
+	close(out[1]);
+	if (creds) {
+		close(in[0]);
+		if (pid > 0) {
+			size_t plen = strlen(password);
+
+			/* A pipe holds far more than one line: cannot block. */
+			password[plen] = '\n';
+			if (write(in[1], password, plen + 1) < 0)
+				log_warn("cannot hand the password to transix-provision: %s",
+					 strerror(errno));
+		}
+		close(in[1]);
+		secret_wipe(password, sizeof(password));
+	}
+	if (pid < 0) {
+		close(out[0]);
+		snprintf(why, sizeof(why), "cannot start transix-provision: %s", strerror((int)-pid));
+		prov_finished(s, PCLASS_TEMPORARY, why, 0);
+		return;
+	}
+	s->prov.pid = pid;
+	s->prov.fd = out[0];
+	s->prov.len = 0;
+	s->sv.prov = PROV_RUNNING;
+	s->st.last_fetch = wall();
+	if (!s->sv.prov_failures)
+		log_info("provisioning from %s%s%s", source,
+			 s->cfg.provision_server[0] ? " with " : "", s->cfg.provision_server);
+	else
+		log_debug("provisioning from %s (attempt %ld)", source, s->sv.prov_failures + 1);
+}
+
+static void finish_provision(struct supervisor *s)
+{
+	char result[sizeof(s->prov.out) + 64], prefix[IF_NAMESIZE + 24];
+	enum prov_class cls;
+	unsigned int ttl = 0;
+	int status = 0, code;
+
+	close(s->prov.fd);
+	s->prov.fd = -1;
+	while (waitpid(s->prov.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	s->prov.pid = 0;
+	s->prov.out[s->prov.len] = '\0';
+	s->prov.out[strcspn(s->prov.out, "\r\n")] = '\0';
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	/* Its error line names itself and the interface: we do too. */
+	snprintf(prefix, sizeof(prefix), "transix-provision: %s: ", s->cfg.ifname);
+	if (!strncmp(s->prov.out, prefix, strlen(prefix)))
+		memmove(s->prov.out, s->prov.out + strlen(prefix),
+			strlen(s->prov.out + strlen(prefix)) + 1);
+	if (s->prov.out[0])
+		snprintf(result, sizeof(result), "%s", s->prov.out);
+	else
+		snprintf(result, sizeof(result), "no answer (exit status %d)", code);
+	cls = WIFEXITED(status) ? provision_class_of_exit(code) : PCLASS_TEMPORARY;
+	if (cls == PCLASS_NONE) {
+		struct hb46pp_params p;
+		int ret = hb46pp_state_read(s->prov.state_path, &p);
+
+		if (ret < 0) {
+			snprintf(result, sizeof(result), "cannot read the answer kept in %s: %s",
+				 s->prov.state_path, strerror(-ret));
+			cls = PCLASS_TEMPORARY;
+		} else if (!prov_use(s, &p, "provisioned")) {
+			snprintf(result, sizeof(result), "an answer we cannot use (see the log)");
+			cls = PCLASS_TEMPORARY;
+		} else {
+			ttl = p.ttl;
+		}
+	}
+	prov_finished(s, cls, result, ttl);
+}
+
+static void read_provision(struct supervisor *s)
+{
+	ssize_t n = read(s->prov.fd, s->prov.out + s->prov.len,
+			 sizeof(s->prov.out) - 1 - s->prov.len);
+
+	if (n > 0) {
+		s->prov.len += (size_t)n;
+		if (s->prov.len < sizeof(s->prov.out) - 1)
+			return;
+	} else if (n < 0 && errno == EINTR) {
+		return;
+	}
+	finish_provision(s);
+}
+
+static void stop_provision(struct supervisor *s)
+{
+	if (!s->prov.pid)
+		return;
+	kill(s->prov.pid, SIGTERM);
+	close(s->prov.fd);
+	s->prov.fd = -1;
+	waitpid(s->prov.pid, NULL, 0);
+	s->prov.pid = 0;
+	if (s->sv.prov == PROV_RUNNING)
+		s->sv.prov = PROV_WAIT_ADDRESS;
+}
+
+/* report() while no answer gives a tunnel yet. */
+static void report_provision(struct supervisor *s)
+{
+	char local[INET6_ADDRSTRLEN];
+
+	if (!s->wan_ifindex) {
+		set_message(s, LOG_WARNING, "waiting for device %s to exist", s->cfg.ifname);
+		return;
+	}
+	if (!s->have_local) {
+		set_message(s, LOG_INFO, "waiting for a global IPv6 address on %s to ask the "
+			    "provisioning server from", s->cfg.ifname);
+		return;
+	}
+	inet_ntop(AF_INET6, &s->local, local, sizeof(local));
+	if (s->sv.prov == PROV_FAILED)
+		set_message(s, QUIET, "provisioning from %s failed: %s (%s); retrying", local,
+			    s->st.fetch_result, prov_class_name(s->sv.prov_fail));
+	else
+		set_message(s, QUIET, "asking the provisioning server from %s", local);
+}
+
+/* The provisioning fields of the state file, and its part of health. */
+static void save_provision(struct supervisor *s)
+{
+	struct status *st = &s->st;
+	const struct hb46pp_params *p = &s->prov.params;
+	long now = wall();
+
+	snprintf(st->provision, sizeof(st->provision), "%s", prov_state_name(s->sv.prov));
+	snprintf(st->provision_class, sizeof(st->provision_class), "%s",
+		 s->sv.prov == PROV_FAILED || s->sv.prov == PROV_RUNNING ?
+		 prov_class_name(s->sv.prov_fail) : "");
+	snprintf(st->method, sizeof(st->method), "%s", s->prov.have ? hb46pp_method_name(p->method) : "");
+	snprintf(st->enabler_name, sizeof(st->enabler_name), "%s", s->prov.have ? p->enabler_name : "");
+	snprintf(st->service_name, sizeof(st->service_name), "%s", s->prov.have ? p->service_name : "");
+	snprintf(st->provision_server, sizeof(st->provision_server), "%s", s->prov.have ? p->server : "");
+	st->provision_ttl = s->prov.have ? (long)p->ttl : 0;
+	st->provision_expires = s->prov.have && p->ttl ? (long)p->fetched + (long)p->ttl : 0;
+	st->ttl_left = st->provision_expires > now ? st->provision_expires - now : 0;
+	st->next_fetch = (s->sv.prov == PROV_OK || s->sv.prov == PROV_FAILED) && s->sv.prov_next ?
+			 now + (long)((s->sv.prov_next - clock_ms() + SEC - 1) / SEC) : 0;
+	st->fetch_failures = s->sv.prov_failures;
+	if (!s->cfg.provision)
+		return;
+	/* No answer yet: nothing works.  A kept answer while the server
+	 * fails: working, but not as it should. */
+	if (!s->cfg.has_tunnel)
+		snprintf(st->health, sizeof(st->health), "down");
+	else if (s->sv.prov == PROV_FAILED && !strcmp(st->health, "ok"))
+		snprintf(st->health, sizeof(st->health), "degraded");
+}
+
+/* For tests only (transix-supervisor(8)): the shortest TTL we follow, in
+ * seconds (PROV_TTL_MIN otherwise), so that a TTL's expiry fits a test. */
+#define PROV_TTL_KNOB	"TRANSIX_TEST_PROVISION_MIN_TTL"
+
+/* The policy's part, the kept answer, the state file's path. */
+static int provision_setup(struct supervisor *s, char *err, size_t errlen)
+{
+	const char *v = getenv(PROV_TTL_KNOB);
+	struct hb46pp_params p;
+	int ret;
+
+	s->prov.fd = -1;
+	s->pol.prov_ttl_min = PROV_TTL_MIN * SEC;
+	if (!s->cfg.provision)
+		return 0;
+	s->pol.provision = true;
+	s->sv.prov = PROV_WAIT_ADDRESS;
+	if (v) {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < 1 || n > PROV_TTL_MIN) {
+			snprintf(err, errlen, "%s: want seconds, 1 to %d", PROV_TTL_KNOB, PROV_TTL_MIN);
+			return -1;
+		}
+		s->pol.prov_ttl_min = n * SEC;
+		log_info("%s=%ld: provisioning TTLs from %ld s are followed (a test setting)",
+			 PROV_TTL_KNOB, n, n);
+	}
+	if (hb46pp_state_path(s->prov.state_path, sizeof(s->prov.state_path), s->cfg.ifname) < 0) {
+		snprintf(err, errlen, "interface name too long for %s", HB46PP_STATE_DIR);
+		return -1;
+	}
+	/* The last good answer, while the server cannot be reached; it is
+	 * fetched again as soon as there is an address to ask from. */
+	ret = hb46pp_state_read(s->prov.state_path, &p);
+	if (ret == 0)
+		prov_use(s, &p, "using the kept answer");
+	else if (ret != -ENOENT)
+		log_warn("cannot use the kept answer %s: %s", s->prov.state_path, strerror(-ret));
+	/* Issue 10's table, for the tunnel an answer brings. */
+	if (!s->nft_open && (s->cfg.mss_clamp != MSS_CLAMP_OFF || s->cfg.nat)) {
+		if ((ret = nft_watch_open(&s->nft, s->cfg.ifname)) < 0)
+			log_err("cannot open nftables: %s; no MSS clamping or NAT", strerror(-ret));
+		else
+			s->nft_open = true;
+	}
+	return 0;
 }
 
 /* --- the kernel: facts in, actions out -------------------------------------- */
@@ -1292,6 +1656,7 @@ static void teardown(struct supervisor *s, bool all)
 
 	stop_registration(s);
 	stop_warm(s);
+	stop_provision(s);	/* issue 14 */
 	stop_dhcp(s);
 	if (all || s->tunnel_created)
 		teardown_extras(s);	/* issue 10: nftables table, block route */
@@ -1312,6 +1677,10 @@ static void report(struct supervisor *s)
 	const struct transix_config *c = &s->cfg;
 	char want[INET6_ADDRSTRLEN] = "a stable SLAAC address", local[INET6_ADDRSTRLEN];
 
+	if (c->provision && !c->has_tunnel) {
+		report_provision(s);	/* issue 14: no answer yet */
+		return;
+	}
 	switch (c->has_tunnel ? s->sv.tunnel : s->have_local ? TUNNEL_UP :
 		s->wan_ifindex ? TUNNEL_WAIT_ADDRESS : TUNNEL_WAIT_WAN) {
 	case TUNNEL_WAIT_WAN:
@@ -1392,6 +1761,8 @@ static int pass(struct supervisor *s)
 	if ((d.actions & ACT_REGISTER) && !dns_waiting(s) && !start_warm(s))
 		start_registration(s);
 	warm_registration(s);
+	if (d.actions & ACT_PROVISION)
+		start_provision(s);	/* issue 14 */
 	s->deadline = d.deadline;
 	report(s);
 	if ((d.actions & (ACT_RESOLVE | ACT_REGISTER)) && dns_waiting(s))
@@ -1409,7 +1780,7 @@ static int pass(struct supervisor *s)
 static void idle_trim(struct supervisor *s, int timeout)
 {
 	if ((timeout >= 0 && timeout < IDLE_TRIM_MS) || s->reg_pid || s->warm_pid ||
-	    s->dhcp_fd >= 0 || s->nft_pid) {
+	    s->dhcp_fd >= 0 || s->nft_pid || s->prov.fd >= 0) {
 		s->trimmed = false;
 		return;
 	}
@@ -1442,7 +1813,7 @@ static void watch_secret(struct supervisor *s)
 	char dir[sizeof(s->cfg.password_file)], *slash;
 
 	s->secret_fd = -1;
-	if (!s->cfg.has_registration || !s->cfg.password_file[0])
+	if ((!s->cfg.has_registration && !s->cfg.provision) || !s->cfg.password_file[0])
 		return;
 	snprintf(dir, sizeof(dir), "%s", s->cfg.password_file);
 	slash = strrchr(dir, '/');
@@ -1474,6 +1845,11 @@ static void secret_changed(struct supervisor *s)
 				ours = true;
 			p += sizeof(*ev) + ev->len;
 		}
+	if (ours && s->sv.prov == PROV_FAILED) {	/* issue 14 */
+		log_info("%s changed: provisioning again now", s->cfg.password_file);
+		s->sv.prov_next = 0;
+		s->dirty = true;
+	}
 	if (ours && s->sv.reg == REG_FAILED) {
 		log_info("%s changed: registering again now", s->cfg.password_file);
 		s->sv.next_attempt = 0;
@@ -1498,10 +1874,14 @@ static int handle_signal(struct supervisor *s)
 		s->sv.kernel_retry_at = 0;
 		if (s->sv.reresolve_at)
 			s->sv.reresolve_at = 1;
+		/* Issue 14: the answer fetched again now (a refusal too). */
+		if (s->sv.prov == PROV_FAILED || s->sv.prov == PROV_OK)
+			s->sv.prov_next = 0;
 		return 1;
 	case SIGUSR1:
 		stop_registration(s);
 		stop_warm(s);
+		stop_provision(s);
 		log_info("replaced; leaving the tunnel as it is");
 		return 0;
 	default:
@@ -1514,7 +1894,7 @@ static int handle_signal(struct supervisor *s)
 
 /* Everything that wakes us; an absent one has fd -1 (poll ignores it). */
 enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_NFT, PFD_NFTRUN,
-       PFD_COUNT };
+       PFD_PROVISION, PFD_COUNT };
 
 static int run(struct supervisor *s)
 {
@@ -1546,6 +1926,7 @@ static int run(struct supervisor *s)
 		pfd[PFD_NFT] = (struct pollfd){ .fd = s->nft_open ? nft_watch_fd(&s->nft) : -1,
 						.events = POLLIN };
 		pfd[PFD_NFTRUN] = (struct pollfd){ .fd = s->nft_fd, .events = POLLIN };
+		pfd[PFD_PROVISION] = (struct pollfd){ .fd = s->prov.fd, .events = POLLIN };
 		timeout = remote_timeout(s, timeout);
 		nremote = remote_pollfds(s, pfd + PFD_COUNT);
 		idle_trim(s, timeout);
@@ -1584,6 +1965,8 @@ static int run(struct supervisor *s)
 		}
 		if (pfd[PFD_NFTRUN].revents && s->nft_fd >= 0)
 			read_nft(s);
+		if (pfd[PFD_PROVISION].revents && s->prov.fd >= 0)
+			read_provision(s);
 		if (pfd[PFD_SIGNAL].revents && handle_signal(s) == 0)
 			return 0;
 	}
@@ -1738,6 +2121,8 @@ static int setup(struct supervisor *s, char *err, size_t errlen)
 		else
 			s->nft_open = true;
 	}
+	if (provision_setup(s, err, errlen) < 0)	/* issue 14 */
+		return -1;
 	mkdir(STATE_DIR, 0755);
 	ret = state_path(path, sizeof(path), s->cfg.ifname, "pid");
 	if (ret == 0)
@@ -1756,7 +2141,7 @@ int main(int argc, char **argv)
 {
 	static struct supervisor s = {
 		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
-		.dhcp_fd = -1, .nft_fd = -1, .warm_in = -1, .warm_out = -1,
+		.dhcp_fd = -1, .nft_fd = -1, .warm_in = -1, .warm_out = -1, .prov.fd = -1,
 		.probe = { .fd = -1 },
 	};
 	char err[400];

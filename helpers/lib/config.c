@@ -26,6 +26,7 @@ static const char *const known_options[] = {
 	"transix-timeout", "transix-reregister-interval",
 	"transix-service", "transix-auth", "transix-success",
 	"transix-optimistic-dad",
+	"transix-provision", "transix-provision-server", "transix-provision-ca-file",
 	NULL,
 };
 
@@ -384,6 +385,64 @@ static int parse_tunnel(struct parser *p)
 	return 0;
 }
 
+/*
+ * Issue 14: transix-provision yes.  The provisioning server (HB46PP) gives
+ * the method, the AFTR/BR, the IPv4 address and the interface ID, so the
+ * options that would say the same are contradictions, named as such; the
+ * tunnel's shape (name, MTU, encaplimit, default route, nftables) stays
+ * the stanza's.  Before parse_tunnel(): the later checks ask cfg->provision.
+ */
+static int parse_provision(struct parser *p)
+{
+	static const char *const given_by_server[] = {
+		"iid", "tunnel-remote", "tunnel-local", "tunnel-address", "transix-service",
+		"transix-update-url", "transix-auth", "transix-success",
+		"transix-reregister-interval", "transix-timeout", NULL,
+	};
+	static const char *const need_provision[] = {
+		"transix-provision-server", "transix-provision-ca-file", NULL,
+	};
+	struct transix_config *cfg = p->cfg;
+	const char *v;
+	bool twice;
+	int r;
+
+	if ((r = get(p, "transix-provision", &v)) < 0)
+		return r;
+	if (r && (r = parse_bool(p, "transix-provision", v, &cfg->provision)) < 0)
+		return r;
+	if (!cfg->provision) {
+		for (const char *const *o = need_provision; *o; o++)
+			if (lookup_either(p, *o, &twice))
+				return bad(p, *o, lookup_either(p, *o, &twice),
+					   "needs transix-provision yes");
+		return 0;
+	}
+	for (const char *const *o = given_by_server; *o; o++)
+		if ((v = lookup_either(p, *o, &twice)))
+			return bad(p, *o, v,
+				   "not with transix-provision yes: the provisioning server gives it");
+
+	if ((r = get(p, "transix-provision-server", &v)) < 0)
+		return r;
+	if (r) {
+		if (!config_valid_hostname(v) || !strchr(v, '.'))
+			return bad(p, "transix-provision-server", v,
+				   "not a host name (the server's https name, like prov.example.jp)");
+		snprintf(cfg->provision_server, sizeof(cfg->provision_server), "%s", v);
+	}
+	if ((r = get(p, "transix-provision-ca-file", &v)) < 0)
+		return r;
+	if (r) {
+		if (v[0] != '/')
+			return bad(p, "transix-provision-ca-file", v, "must be an absolute path");
+		if (strlen(v) >= sizeof(cfg->provision_ca_file))
+			return bad(p, "transix-provision-ca-file", NULL, "path too long");
+		snprintf(cfg->provision_ca_file, sizeof(cfg->provision_ca_file), "%s", v);
+	}
+	return 0;
+}
+
 /* Issue 10: the options of our nftables table and of a fixed-IP block. */
 static int parse_nft(struct parser *p)
 {
@@ -396,7 +455,7 @@ static int parse_nft(struct parser *p)
 	int r;
 
 	for (const char *const *o = need_remote; *o; o++)
-		if (!cfg->has_tunnel && lookup_either(p, *o, &twice))
+		if (!cfg->has_tunnel && !cfg->provision && lookup_either(p, *o, &twice))
 			return bad(p, *o, NULL, "needs tunnel-remote");
 
 	if ((r = get(p, "tunnel-mss-clamp", &v)) < 0)
@@ -439,6 +498,11 @@ static int parse_nft(struct parser *p)
 		if (!strcmp(v, cfg->ifname) || !strcmp(v, cfg->tunnel_name))
 			return bad(p, "tunnel-block-lan", v,
 				   "must be a LAN interface, not the WAN or the tunnel");
+		/* Issue 14: the block comes with the answer (provision.c). */
+		if (cfg->provision) {
+			snprintf(cfg->block_lan, sizeof(cfg->block_lan), "%s", v);
+			return 0;
+		}
 		if (!cfg->has_address)
 			return 0;	/* check_combinations() reports it */
 		inet_ntop(AF_INET, &cfg->address, given, INET_ADDRSTRLEN);
@@ -704,6 +768,15 @@ static int check_combinations(struct parser *p)
 	struct transix_config *cfg = p->cfg;
 	bool twice;
 
+	/* Issue 14: the credentials go to the provisioning server; there is
+	 * no separate registration, and the tunnel comes with the answer. */
+	if (cfg->provision) {
+		cfg->has_registration = false;
+		if (p->lookup("accept-ra", p->ctx) && !strcmp(p->lookup("accept-ra", p->ctx), "0"))
+			return bad(p, "accept_ra", "0",
+				   "transix-provision needs router advertisements (use 1 or 2)");
+		return 0;
+	}
 	if (!cfg->has_tunnel)
 		for (const char *const *o = need_remote; *o; o++)
 			if (lookup_either(p, *o, &twice))
@@ -764,7 +837,7 @@ int config_parse(struct transix_config *cfg, const char *ifname, config_lookup_f
 		if ((!strncmp(*o, "tunnel-", 7) || !strncmp(*o, "transix-", 8)) && !is_known(*o))
 			return bad(&p, *o, NULL, "unknown option (misspelt?)");
 
-	if ((r = parse_iid(&p)) < 0 || (r = parse_tunnel(&p)) < 0 || (r = parse_nft(&p)) < 0 ||
+	if ((r = parse_provision(&p)) < 0 || (r = parse_iid(&p)) < 0 || (r = parse_tunnel(&p)) < 0 || (r = parse_nft(&p)) < 0 ||
 	    (r = parse_service(&p)) < 0 || (r = parse_registration(&p)) < 0 || (r = check_combinations(&p)) < 0)
 		return r;
 	return 1;

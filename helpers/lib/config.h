@@ -84,6 +84,15 @@ struct transix_config {
 	char success[SERVICE_OK_MAX + 1];
 	unsigned int http_timeout;	/* transix-timeout */
 	unsigned int reregister;	/* transix-reregister-interval, 0 = never */
+
+	/* transix-provision (issue 14): HB46PP gives the method and the
+	 * tunnel's parameters; transix-user and the password go to the
+	 * provisioning server (has_registration stays false: no update URL).
+	 * The supervisor fills has_tunnel, remote, address, iid... from the
+	 * answer (provision.h). */
+	bool provision;
+	char provision_server[MAX_HOSTNAME + 1];	/* "" = discovery by DNS TXT */
+	char provision_ca_file[4096];			/* "" = the system's CA store */
 };
 
 /* Returns the value of a stanza option ("tunnel-mtu"), NULL when absent. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "decide.h"
+#include "hb46pp.h"
 #include "proto.h"
 
 #include <string.h>
@@ -27,6 +28,42 @@ msec_t retry_delay(enum fail_class fail, long failures, msec_t refused_retry,
 	msec_t span = delay * JITTER_PERCENT / 100;
 
 	return delay - span + (msec_t)(random % (unsigned int)(2 * span + 1));
+}
+
+/*
+ * Issue 14: when to fetch the provisioning answer.  Only from a usable
+ * address (the request must leave from our /64); at once the first time and
+ * when the /64 changes; otherwise when the TTL or the retry says.  A kept
+ * answer (PROV_OK, PROV_FAILED) stays in use while the address is away.
+ */
+static void decide_provision(const struct facts *f, struct sv_state *st, const struct policy *p,
+			     struct decision *d)
+{
+	bool new_prefix;
+
+	if (!p->provision) {
+		st->prov = PROV_DISABLED;
+		return;
+	}
+	if (st->prov == PROV_DISABLED)
+		st->prov = PROV_WAIT_ADDRESS;
+	if (st->prov == PROV_RUNNING || !f->wan || !f->local)
+		return;	/* its end, or the address event, wakes us */
+	new_prefix = !st->have_prov_prefix ||
+		     memcmp(st->prov_prefix, f->local_addr.s6_addr, sizeof(st->prov_prefix));
+	if (new_prefix && st->have_prov_prefix) {
+		/* A prefix change: the answer may differ; no backoff of the
+		 * old prefix's failures applies. */
+		st->prov_failures = 0;
+		st->prov_next = 0;
+	}
+	if (new_prefix || st->prov == PROV_WAIT_ADDRESS || f->now >= st->prov_next) {
+		d->actions |= ACT_PROVISION;
+		memcpy(st->prov_prefix, f->local_addr.s6_addr, sizeof(st->prov_prefix));
+		st->have_prov_prefix = true;
+	} else {
+		due(d, st->prov_next);
+	}
 }
 
 struct decision decide(const struct facts *f, struct sv_state *st, const struct policy *p)
@@ -73,6 +110,8 @@ struct decision decide(const struct facts *f, struct sv_state *st, const struct 
 		else
 			due(&d, st->reresolve_at);
 	}
+
+	decide_provision(f, st, p, &d);
 
 	/* The registration: only from a usable address, and through a tunnel
 	 * that is up when there is one.  No deadline otherwise: the event
@@ -141,6 +180,90 @@ msec_t decide_registered(struct sv_state *st, const struct policy *p, msec_t now
 			    FAIL_TEMPORARY : fail, st->failures, p->refused_retry, random);
 	st->next_attempt = now + delay;
 	return delay;
+}
+
+/* A uniformly random delay of min..max seconds, to the millisecond. */
+static msec_t between(unsigned int min, unsigned int max, unsigned int random)
+{
+	return (msec_t)min * SEC + (msec_t)(random % ((unsigned int)(max - min) * SEC + 1));
+}
+
+msec_t prov_delay(enum prov_class fail, unsigned int ttl, const struct policy *p,
+		  unsigned int random)
+{
+	msec_t span;
+
+	switch (fail) {
+	case PCLASS_NONE:
+		if (!ttl)
+			return between(PROV_TTL_NONE_MIN, PROV_TTL_NONE_MAX, random);
+		if (ttl > HB46PP_TTL_MAX)
+			ttl = HB46PP_TTL_MAX;
+		return (msec_t)ttl * SEC < p->prov_ttl_min ? p->prov_ttl_min : (msec_t)ttl * SEC;
+	case PCLASS_NO_TXT:
+		return between(PROV_NO_TXT_MIN, PROV_NO_TXT_MAX, random);
+	case PCLASS_DNS:
+		return between(PROV_DNS_MIN, PROV_DNS_MAX, random);
+	case PCLASS_TEMPORARY:
+		return between(PROV_TEMP_MIN, PROV_TEMP_MAX, random);
+	default:	/* refused, local: slow, unless the password file or HUP */
+		span = p->refused_retry * JITTER_PERCENT / 100;
+		return p->refused_retry - span + (msec_t)(random % (unsigned int)(2 * span + 1));
+	}
+}
+
+msec_t decide_provisioned(struct sv_state *st, const struct policy *p, msec_t now,
+			  enum prov_class fail, unsigned int ttl, unsigned int random)
+{
+	msec_t delay = prov_delay(fail, ttl, p, random);
+
+	st->prov_fail = fail;
+	if (fail == PCLASS_NONE) {
+		st->prov = PROV_OK;
+		st->prov_failures = 0;
+		st->prov_expires = now + delay;
+	} else {
+		st->prov = PROV_FAILED;
+		st->prov_failures++;
+	}
+	st->prov_next = now + delay;
+	return delay;
+}
+
+enum prov_class provision_class_of_exit(int status)
+{
+	switch (status) {
+	case PROVISION_OK:
+		return PCLASS_NONE;
+	case PROVISION_REFUSED:
+		return PCLASS_REFUSED;
+	case PROVISION_NO_TXT:
+		return PCLASS_NO_TXT;
+	case PROVISION_DNS:
+		return PCLASS_DNS;
+	case PROVISION_LOCAL:
+		return PCLASS_LOCAL;
+	default:	/* 111, a signal, an exec failure: the kept answer stays */
+		return PCLASS_TEMPORARY;
+	}
+}
+
+const char *prov_state_name(enum prov_state s)
+{
+	static const char *const names[] = {
+		[PROV_DISABLED] = "disabled", [PROV_WAIT_ADDRESS] = "waiting",
+		[PROV_RUNNING] = "running", [PROV_OK] = "ok", [PROV_FAILED] = "failed",
+	};
+	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+const char *prov_class_name(enum prov_class c)
+{
+	static const char *const names[] = {
+		[PCLASS_NONE] = "", [PCLASS_REFUSED] = "refused", [PCLASS_NO_TXT] = "no-txt",
+		[PCLASS_DNS] = "dns", [PCLASS_TEMPORARY] = "temporary", [PCLASS_LOCAL] = "local",
+	};
+	return (unsigned int)c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
 }
 
 msec_t reresolve_delay(unsigned int ttl)

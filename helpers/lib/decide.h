@@ -10,6 +10,8 @@
  *                                                    \-> ERROR (retry) -/
  *   registration:  DISABLED | IDLE -> RUNNING -> OK
  *                                          \-> FAILED(class) -> RUNNING ...
+ *   provisioning:  DISABLED | WAIT_ADDRESS -> RUNNING -> OK -> RUNNING (TTL,
+ *                                               \-> FAILED(class)   new prefix)
  */
 #ifndef TRANSIX_DECIDE_H
 #define TRANSIX_DECIDE_H
@@ -55,6 +57,36 @@ enum fail_class {
 	FAIL_LOCAL,		/* configuration, permissions: ours to fix */
 };
 
+/* Issue 14, HB46PP provisioning (seconds).  The spec's timing; the
+ * minimum TTL is ours: a server answering ttl 1 must not make us ask
+ * every second (TRANSIX_TEST_PROVISION_MIN_TTL lowers it for tests). */
+#define PROV_TTL_MIN		300
+#define PROV_TTL_NONE_MIN	(20 * 3600)	/* no ttl in the answer: 20-24 h */
+#define PROV_TTL_NONE_MAX	(24 * 3600)
+#define PROV_NO_TXT_MIN		3600		/* NXDOMAIN/NODATA: 1-3 h */
+#define PROV_NO_TXT_MAX		(3 * 3600)
+#define PROV_DNS_MIN		60		/* another DNS failure: 1-10 min */
+#define PROV_DNS_MAX		600
+#define PROV_TEMP_MIN		600		/* no answer, a bad one: 10-30 min */
+#define PROV_TEMP_MAX		1800
+
+enum prov_state {
+	PROV_DISABLED,		/* no transix-provision */
+	PROV_WAIT_ADDRESS,	/* no global IPv6 address to ask from yet */
+	PROV_RUNNING,		/* a transix-provision child is out */
+	PROV_OK,		/* the last fetch gave an answer; next at TTL */
+	PROV_FAILED,		/* the last fetch failed; see prov_fail */
+};
+
+enum prov_class {
+	PCLASS_NONE,
+	PCLASS_REFUSED,		/* auth bad, 403/404, nothing for us: slow retry */
+	PCLASS_NO_TXT,		/* no TXT record for 4over6.info: 1-3 h */
+	PCLASS_DNS,		/* another DNS failure: 1-10 min */
+	PCLASS_TEMPORARY,	/* no answer, a bad one: 10-30 min */
+	PCLASS_LOCAL,		/* configuration, permissions: ours to fix */
+};
+
 /* What a pass read from the kernel and the clock. */
 struct facts {
 	msec_t now;
@@ -71,6 +103,8 @@ struct policy {
 	bool registration;		/* transix-user given */
 	msec_t reregister;		/* 0 = never */
 	msec_t refused_retry;		/* RETRY_REFUSED, shortened only by a test knob */
+	bool provision;			/* transix-provision yes (issue 14) */
+	msec_t prov_ttl_min;		/* PROV_TTL_MIN, lowered only by a test knob */
 };
 
 struct sv_state {
@@ -91,12 +125,24 @@ struct sv_state {
 	bool have_target;
 	struct in6_addr registered;	/* the address last registered */
 	bool have_registered;
+
+	/* Issue 14: provisioning.  A fetch is for one /64 (the request
+	 * leaves from an address in it): a new prefix fetches at once; the
+	 * token the answer sets changes only the lower 64 bits. */
+	enum prov_state prov;
+	enum prov_class prov_fail;
+	long prov_failures;		/* consecutive */
+	msec_t prov_next;		/* OK: the TTL's end; FAILED: the retry */
+	msec_t prov_expires;		/* OK: when the answer's TTL runs out */
+	bool have_prov_prefix;
+	unsigned char prov_prefix[8];	/* the /64 of the last fetch's source */
 };
 
 enum action {
 	ACT_RESOLVE = 1u << 0,		/* look tunnel-remote's name up */
 	ACT_ENSURE_TUNNEL = 1u << 1,	/* make the tunnel what the stanza says */
 	ACT_REGISTER = 1u << 2,		/* start transix-register for facts.local_addr */
+	ACT_PROVISION = 1u << 3,	/* start transix-provision from facts.local_addr */
 };
 
 struct decision {
@@ -123,6 +169,25 @@ msec_t retry_delay(enum fail_class fail, long failures, msec_t refused_retry,
  * the TTL kept within [RERESOLVE_MIN, RERESOLVE]; 0 (none told, as for an
  * /etc/hosts entry) counts as RERESOLVE. */
 msec_t reresolve_delay(unsigned int ttl);
+
+/* Issue 14: after a transix-provision run ended (provision_class_of_exit):
+ * PROV_OK with the next fetch when the TTL (seconds as answered, 0 =
+ * none) runs out, or PROV_FAILED with the retry of the class.  Returns the
+ * delay chosen. */
+msec_t decide_provisioned(struct sv_state *st, const struct policy *p, msec_t now,
+			  enum prov_class fail, unsigned int ttl, unsigned int random);
+
+/* The delay before the next fetch: after an answer of ttl seconds (0 =
+ * none: 20-24 h), or after a failure of class fail (spec ranges). */
+msec_t prov_delay(enum prov_class fail, unsigned int ttl, const struct policy *p,
+		  unsigned int random);
+
+/* The class of a transix-provision exit status (proto.h), a signal or an
+ * exec failure (status < 0 or >= 128) being temporary. */
+enum prov_class provision_class_of_exit(int status);
+
+const char *prov_state_name(enum prov_state s);
+const char *prov_class_name(enum prov_class c);
 
 /* The class of a transix-register exit status (proto.h). */
 enum fail_class fail_class_of_exit(int status);

@@ -28,6 +28,19 @@ enum register_exit {
 	REGISTER_TEMPFAIL = 111,	/* timeout, connection, DNS, 5xx: retry */
 };
 
+/* transix-provision (HB46PP, issue 14): the class of the outcome, and so
+ * when to try again (spec 3.6). */
+enum provision_exit {
+	PROVISION_OK = 0,	/* answer parsed, a method we support chosen, state written */
+	PROVISION_REFUSED = 1,	/* auth bad, 403/404, order with nothing for us */
+	PROVISION_NO_TXT = 2,	/* 4over6.info has no TXT record for us (NXDOMAIN/NODATA):
+				 * the spec says disable, retry after 1-3 h */
+	PROVISION_DNS = 3,	/* another DNS failure: retry after 1-10 min */
+	PROVISION_LOCAL = 100,	/* usage, configuration, permissions */
+	PROVISION_TEMPFAIL = 111,	/* no answer or a bad one: retry after 10-30 min; the
+				 * kept answer stays in use */
+};
+
 /* transix-supervisor */
 enum supervisor_exit {
 	SUPERVISOR_OK = 0,	/* stopped by a signal, after teardown (TERM/INT) or not (USR1) */

@@ -25,6 +25,9 @@ static const struct field {
 	N(remote_lookup), S(address), N(mtu), S(encaplimit), S(tunnel_state),
 	S(registration), S(failure), S(registered_address), S(default_before), N(last_attempt), S(last_result),
 	N(last_success), N(next_retry), N(failures), N(updated),
+	S(provision), S(provision_class), S(method), S(enabler_name), S(service_name),
+	S(provision_server), N(provision_ttl), N(provision_expires), N(ttl_left), N(last_fetch),
+	S(fetch_result), N(next_fetch), N(fetch_failures),
 #undef S
 #undef N
 };

@@ -46,6 +46,20 @@ struct status {
 	char health[16];			/* ok, degraded, down */
 	char message[256];			/* one line for humans */
 	long updated;
+
+	/* Issue 14: provisioning (HB46PP); provision "disabled" without it. */
+	char provision[16];			/* disabled, waiting, running, ok, failed */
+	char provision_class[16];		/* failed: refused, no-txt, dns, temporary, local */
+	char method[8];				/* the answer in use: ipip, dslite, "" */
+	char enabler_name[256], service_name[256];	/* the provider's, as answered */
+	char provision_server[256];		/* the host that answered */
+	long provision_ttl;			/* seconds, as answered; 0 = none given */
+	long provision_expires;			/* unix time the answer's TTL runs out */
+	long ttl_left;				/* seconds to provision_expires (at reading) */
+	long last_fetch;			/* unix time of the last fetch, 0 = none */
+	char fetch_result[160];			/* its outcome, one line */
+	long next_fetch;			/* unix time of the next, 0 = none planned */
+	long fetch_failures;			/* consecutive */
 };
 
 int state_path(char *buf, size_t len, const char *ifname, const char *suffix);

@@ -2,7 +2,8 @@
 #
 # libFuzzer targets (clang, ASan+UBSan) for every parser that reads outside
 # input: the stanza options, URLs, the state file, the password file, the
-# update server's answer and the request spec (fuzz-answer: service.c), and
+# update server's answer and the request spec (fuzz-answer: service.c),
+# HB46PP's JSON answer and TXT record (fuzz-hb46pp: hb46pp.c, json-c), and
 # rtnetlink answers and events.  Included by the Makefile.
 #
 #   make fuzz-build              builds test/fuzz/build/fuzz-*

@@ -91,7 +91,9 @@ syslog_sync() {
 STATUS_FIELDS='interface:s pid:n health:s message:s token:s local:s tunnel:s remote:s
 remote_address:s remote_answers:s remote_ttl:n remote_lookup:n address:s mtu:n encaplimit:s tunnel_state:s registration:s
 failure:s registered_address:s default_before:s last_attempt:n last_result:s last_success:n next_retry:n
-failures:n updated:n'
+failures:n updated:n provision:s provision_class:s method:s enabler_name:s service_name:s
+provision_server:s provision_ttl:n provision_expires:n ttl_left:n last_fetch:n fetch_result:s next_fetch:n
+fetch_failures:n'
 _STATUS_JSON_PY='
 import json, sys
 fields = dict(f.split(":") for f in sys.argv[1].split())

@@ -38,6 +38,9 @@
 #   isp_dns_names NAME ADDR...     NAME's AAAA records, with $ISP_DNS_TTL
 #   isp_registered_source [USER]
 #   isp_dump
+#   isp_prov_setup [--txt TEXT|--no-txt]   the HB46PP provisioning server (below)
+#   isp_prov_txt TEXT|--none / isp_prov_script JSON
+#   isp_prov_requests / isp_prov_count [LISTENER] / isp_prov_tls_failures
 #   router_exec CMD... / router_vlan_add [VID] / router_checkip [TIMEOUT]
 #   router_addr_ready ADDR
 #   lan_setup / lan_exec CMD...    optional LAN host behind the router
@@ -282,6 +285,7 @@ isp_setup() {
 
 _isp_write_dnsmasq_conf() {
 	[[ -e $ISP_RUN/dns-hosts ]] || : >"$ISP_RUN/dns-hosts"
+	mkdir -p "$ISP_RUN/dnsmasq.d"
 	# Stateless DHCPv6 only (no addresses, no RA: radvd does those), the
 	# way NGN hands out DNS.  DNS is authoritative-ish from host-records;
 	# nothing is ever forwarded anywhere (no-resolv, no servers).
@@ -313,6 +317,8 @@ _isp_write_dnsmasq_conf() {
 		# Answer every name ourselves: NODATA for the A of an AAAA-only
 		# name (like a real server), NXDOMAIN for unknown names.
 		local=/#/
+		# Issue 14: HB46PP's names and TXT record (isp_prov_setup).
+		conf-dir=$ISP_RUN/dnsmasq.d,*.conf
 		pid-file=$ISP_RUN/dnsmasq.pid
 		dhcp-leasefile=$ISP_RUN/dnsmasq.leases
 		log-facility=$ISP_RUN/dnsmasq.log
@@ -544,9 +550,122 @@ isp_dump() {
 	cat "$ISP_RUN/update-requests.log" 2>/dev/null
 	echo "=== update server: errors ==="
 	cat "$ISP_RUN/update-server.err" 2>/dev/null
+	if [[ -s $ISP_RUN/prov-requests.log || -s $ISP_RUN/prov-server.err ]]; then
+		echo "=== provisioning server: requests (pass logged as present/absent) ==="
+		tail -n 30 "$ISP_RUN/prov-requests.log" 2>/dev/null
+		echo "=== provisioning server: script and errors ==="
+		cat "$ISP_RUN/prov-script.json" "$ISP_RUN/prov-server.err" 2>/dev/null
+	fi
 	echo "=== radvd.log (last 10) ==="
 	tail -n 10 "$ISP_RUN/radvd.log" 2>/dev/null
 	echo "=== dnsmasq.log (last 20) ==="
 	tail -n 20 "$ISP_RUN/dnsmasq.log" 2>/dev/null
 	return 0
+}
+
+# ---- HB46PP provisioning (issue 14) -----------------------------------------
+# isp_prov_setup [--txt TEXT|--no-txt]: the provisioning server of
+# test/isp/provision-server.py (read its top for the script format and the
+# log), call after isp_setup:
+#   prov.isp.test  $PROV_ADDR   https :443 (certificate prov.isp.test), http :80
+#   prov2.isp.test $PROV2_ADDR  https :443 (certificate prov2.isp.test)
+#   wrong.isp.test $PROV3_ADDR  https :443 with prov.isp.test's certificate
+# all signed by a CA made now: $PROV_CA (give it to transix-provision as
+# --ca-file).  DNS: those names' AAAA, and the TXT record of 4over6.info
+# (default "v=v6mig-1 url=$PROV_URL t=b"; --no-txt: none, so NXDOMAIN).
+# The script starts empty (every request 404): isp_prov_script first.
+export PROV_ADDR=2001:db8:ffff::443 PROV2_ADDR=2001:db8:ffff::444 PROV3_ADDR=2001:db8:ffff::445
+export PROV_HOST=prov.isp.test PROV_URL=https://prov.isp.test/config
+export PROV_CA=$ISP_RUN/prov/ca.pem
+isp_prov_setup() {
+	local txt="v=v6mig-1 url=$PROV_URL t=b" d=$ISP_RUN/prov n i
+	case ${1-} in
+	--txt) txt=$2 ;;
+	--no-txt) txt= ;;
+	'') ;;
+	*) echo "isp_prov_setup: unknown option $1" >&2; return 2 ;;
+	esac
+	mkdir -p "$d"
+	ip -n "$ISP_NS" -batch - <<-EOF || return
+		address add $PROV_ADDR/128 dev lo
+		address add $PROV2_ADDR/128 dev lo
+		address add $PROV3_ADDR/128 dev lo
+	EOF
+	# A CA of the test's own, and a certificate per name (P-256: quick).
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3 \
+		-subj "/CN=HB46PP test CA" -keyout "$d/ca.key" -out "$d/ca.pem" 2>"$d/openssl.err" ||
+		{ cat "$d/openssl.err" >&2; return 1; }
+	for n in prov.isp.test prov2.isp.test; do
+		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$n" \
+			-keyout "$d/$n.key" -out "$d/$n.csr" 2>>"$d/openssl.err" &&
+		printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+			"$n" >"$d/$n.ext" &&
+		openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+			-CAcreateserial -days 3 -extfile "$d/$n.ext" -out "$d/$n.pem" \
+			2>>"$d/openssl.err" || { cat "$d/openssl.err" >&2; return 1; }
+	done
+	{
+		echo "host-record=prov.isp.test,$PROV_ADDR"
+		echo "host-record=prov2.isp.test,$PROV2_ADDR"
+		echo "host-record=wrong.isp.test,$PROV3_ADDR"
+	} >"$ISP_RUN/dnsmasq.d/prov-names.conf"
+	isp_prov_txt "${txt:---none}" || return
+	: >"$ISP_RUN/prov-script.json"
+	: >"$ISP_RUN/prov-requests.log"
+	rm -f "$ISP_RUN/prov.ready"
+	ip netns exec "$ISP_NS" /usr/bin/python3 -I "$_ISP_TOP/test/isp/provision-server.py" \
+		--listen prov.isp.test "$PROV_ADDR" 443 "$d/prov.isp.test.pem" "$d/prov.isp.test.key" \
+		--listen prov.isp.test "$PROV_ADDR" 80 - - \
+		--listen prov2.isp.test "$PROV2_ADDR" 443 "$d/prov2.isp.test.pem" "$d/prov2.isp.test.key" \
+		--listen wrong.isp.test "$PROV3_ADDR" 443 "$d/prov.isp.test.pem" "$d/prov.isp.test.key" \
+		--script "$ISP_RUN/prov-script.json" --log "$ISP_RUN/prov-requests.log" \
+		--aftr "$AFTR" --ready "$ISP_RUN/prov.ready" \
+		</dev/null >"$ISP_RUN/prov-server.err" 2>&1 &
+	echo $! >"$ISP_RUN/prov-server.pid"
+	for ((i = 0; i < 150; i++)); do
+		[[ -s $ISP_RUN/prov.ready ]] && return 0
+		kill -0 "$(<"$ISP_RUN/prov-server.pid")" 2>/dev/null || break
+		_isp_nap 0.1
+	done
+	echo "isp_prov_setup: the provisioning server did not start:" >&2
+	cat "$ISP_RUN/prov-server.err" >&2
+	return 1
+}
+
+# isp_prov_txt TEXT|--none: the TXT record of 4over6.info is TEXT (one
+# string), or there is none (NXDOMAIN: dnsmasq answers every name itself).
+# dnsmasq re-reads its configuration only when restarted: it is.
+isp_prov_txt() {
+	if [[ $1 == --none ]]; then
+		rm -f "$ISP_RUN/dnsmasq.d/prov-txt.conf"
+	else
+		[[ $1 != *'"'* && $1 != *$'\n'* ]] ||
+			{ echo "isp_prov_txt: no quotes or newlines" >&2; return 2; }
+		printf 'txt-record=4over6.info,"%s"\n' "$1" >"$ISP_RUN/dnsmasq.d/prov-txt.conf"
+	fi
+	[[ -s $ISP_RUN/dnsmasq.pid ]] || return 0
+	isp_dns_stop && isp_dns_start
+}
+
+# isp_prov_script JSON: the server's answers from now on (format at the top
+# of test/isp/provision-server.py), e.g.
+#   isp_prov_script '{"prov.isp.test": {"json": {"order": ["dslite"],
+#                     "dslite": {"aftr": "dslite.aftr.test"}, "ttl": 3600}}}'
+isp_prov_script() {
+	printf '%s\n' "$1" >"$ISP_RUN/prov-script.json.new" &&
+		mv "$ISP_RUN/prov-script.json.new" "$ISP_RUN/prov-script.json"
+}
+
+# isp_prov_requests: the request log, one JSON object per line (see the
+# server); isp_prov_count [LISTENER]: how many requests (to LISTENER);
+# isp_prov_tls_failures [LISTENER]: how many connections ended without a
+# request (a refused certificate).
+isp_prov_requests() { cat "$ISP_RUN/prov-requests.log"; }
+isp_prov_count() {
+	jq -s --arg l "${1-}" '[.[] | select(.tls == null) |
+		select($l == "" or .listener == $l)] | length' "$ISP_RUN/prov-requests.log"
+}
+isp_prov_tls_failures() {
+	jq -s --arg l "${1-}" '[.[] | select(.tls != null) |
+		select($l == "" or .listener == $l)] | length' "$ISP_RUN/prov-requests.log"
 }

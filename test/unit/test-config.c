@@ -386,8 +386,112 @@ static void test_transix_spelling(void)
 	expect_error(alone, "option transix-tunnel-address: needs tunnel-remote");
 }
 
+/* Issue 14: transix-provision yes, the minimal stanza and what contradicts it. */
+static void test_provision(void)
+{
+	const struct opt minimal[] = {
+		{ "transix-provision", "yes" }, { "transix-user", "USER" },
+		{ "transix-password-file", "/etc/ifupdown-transix/ens224.1000.secret" },
+		{ NULL, NULL },
+	};
+	const struct opt full[] = {
+		{ "transix-provision", "yes" }, { "transix-provision-server", "prov.isp.test" },
+		{ "transix-provision-ca-file", "/etc/ssl/isp-ca.pem" },
+		{ "transix-tunnel-mtu", "1400" }, { "tunnel-name", "wan4" },
+		{ "tunnel-block-lan", "lan0" }, { NULL, NULL },
+	};
+	const struct opt alone[] = { { "transix-provision", "on" }, { NULL, NULL } };
+	const struct opt off[] = {
+		{ "transix-provision", "no" }, { "iid", "::feed" }, { NULL, NULL },
+	};
+	struct transix_config c;
+	char err[256];
+
+	CHECK_INT(parse(&c, minimal, err, sizeof(err)), 1);
+	CHECK_STR(err, "");
+	CHECK(c.provision);
+	/* The credentials go to the provisioning server, not to an update URL. */
+	CHECK(!c.has_registration && !c.has_tunnel && !c.has_iid);
+	CHECK_STR(c.user, "USER");
+	CHECK_STR(c.password_file, "/etc/ifupdown-transix/ens224.1000.secret");
+	CHECK_STR(c.provision_server, "");
+	CHECK_STR(c.tunnel_name, "tx-ens224.1000");
+
+	CHECK_INT(parse(&c, full, err, sizeof(err)), 1);
+	CHECK_STR(err, "");
+	CHECK_STR(c.provision_server, "prov.isp.test");
+	CHECK_STR(c.provision_ca_file, "/etc/ssl/isp-ca.pem");
+	CHECK_INT(c.mtu, 1400);
+	CHECK_STR(c.tunnel_name, "wan4");
+	CHECK_STR(c.block_lan, "lan0");
+	CHECK(!c.has_block);		/* the answer says whether it is a block */
+
+	CHECK_INT(parse(&c, alone, err, sizeof(err)), 1);
+	CHECK(c.provision && !c.user[0]);
+	CHECK_INT(parse(&c, off, err, sizeof(err)), 1);
+	CHECK(!c.provision && c.has_iid);
+
+	/* What the server gives cannot also be in the stanza: one line naming
+	 * stanza, option and value. */
+	for (const struct opt *o = (const struct opt[]){
+		     { "tunnel-remote", "2001:db8:ffff::140" }, { "transix-tunnel-remote", "gw.transix.jp" },
+		     { "tunnel-address", "203.0.113.5" }, { "tunnel-local", "2001:db8::feed" },
+		     { "iid", "::feed" }, { "transix-service", "dslite" },
+		     { "transix-update-url", "http://update.transix.jp/request" },
+		     { "transix-auth", "basic" }, { "transix-success", "OK" },
+		     { "transix-reregister-interval", "3600" }, { "transix-timeout", "10" },
+		     { NULL, NULL } }; o->name; o++) {
+		const struct opt bad[] = { *o, minimal[0], minimal[1], minimal[2], { NULL, NULL } };
+		char want[160];
+
+		snprintf(want, sizeof(want),
+			 "iface ens224.1000: option %s \"%s\": not with transix-provision yes", o->name,
+			 o->value);
+		expect_error(bad, want);
+	}
+	{
+		const struct opt no_prov[] = {
+			{ "transix-provision-server", "prov.isp.test" }, { "iid", "::feed" },
+			{ NULL, NULL },
+		};
+		const struct opt no_prov_ca[] = {
+			{ "transix-provision", "no" }, { "transix-provision-ca-file", "/etc/ca.pem" },
+			{ NULL, NULL },
+		};
+		const struct opt bad_server[] = {
+			{ "transix-provision", "yes" }, { "transix-provision-server", "https://x/" },
+			{ NULL, NULL },
+		};
+		const struct opt bad_ca[] = {
+			{ "transix-provision", "yes" }, { "transix-provision-ca-file", "ca.pem" },
+			{ NULL, NULL },
+		};
+		const struct opt bad_bool[] = { { "transix-provision", "maybe" }, { NULL, NULL } };
+		const struct opt typo[] = {
+			{ "transix-provision", "yes" }, { "transix-provision-sever", "x.y" },
+			{ NULL, NULL },
+		};
+		const struct opt no_pw[] = {
+			{ "transix-provision", "yes" }, { "transix-user", "U" }, { NULL, NULL },
+		};
+		const struct opt ra0[] = {
+			{ "transix-provision", "yes" }, { "accept-ra", "0" }, { NULL, NULL },
+		};
+
+		expect_error(no_prov, "option transix-provision-server \"prov.isp.test\": needs transix-provision yes");
+		expect_error(no_prov_ca, "option transix-provision-ca-file \"/etc/ca.pem\": needs transix-provision yes");
+		expect_error(bad_server, "option transix-provision-server \"https://x/\": not a host name");
+		expect_error(bad_ca, "option transix-provision-ca-file \"ca.pem\": must be an absolute path");
+		expect_error(bad_bool, "option transix-provision \"maybe\": expected yes or no");
+		expect_error(typo, "option transix-provision-sever: unknown option");
+		expect_error(no_pw, "option transix-user \"U\": needs transix-password-file");
+		expect_error(ra0, "transix-provision needs router advertisements");
+	}
+}
+
 int main(void)
 {
+	test_provision();
 	test_full_stanza();
 	test_not_ours();
 	test_options();

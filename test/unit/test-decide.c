@@ -342,8 +342,183 @@ static void test_ttl(void)
 	CHECK(d.actions & ACT_RESOLVE);		/* the TTL ran out */
 }
 
+/* Issue 14: the provisioning state and the spec's timing. */
+static const struct policy prov = {
+	.provision = true, .refused_retry = RETRY_REFUSED * SEC, .prov_ttl_min = PROV_TTL_MIN * SEC,
+};
+
+static void test_provision(void)
+{
+	struct sv_state st = { 0 };
+	struct facts f = ready(10 * SEC);
+	struct decision d;
+	msec_t delay;
+
+	/* No address yet: waiting, nothing to do, no deadline (the address
+	 * event wakes us). */
+	f.local = false;
+	d = decide(&f, &st, &prov);
+	CHECK_INT(st.prov, PROV_WAIT_ADDRESS);
+	CHECK_INT(d.actions, 0);
+	CHECK_INT(d.deadline, 0);
+	CHECK_INT(st.tunnel, TUNNEL_DISABLED);	/* no answer, no tunnel */
+
+	/* The address: fetch at once, one child at a time. */
+	f = ready(10 * SEC);
+	f.local_addr = addr("2001:db8:1:1:a8bb:ccff:fedd:eeff");	/* before the token */
+	d = decide(&f, &st, &prov);
+	CHECK_INT(d.actions, ACT_PROVISION);
+	st.prov = PROV_RUNNING;
+	d = decide(&f, &st, &prov);
+	CHECK_INT(d.actions, 0);
+	CHECK_INT(d.deadline, 0);
+
+	/* An answer with ttl 3600: fetched again exactly then. */
+	delay = decide_provisioned(&st, &prov, f.now, PCLASS_NONE, 3600, 12345);
+	CHECK_INT(delay, 3600 * SEC);
+	CHECK_INT(st.prov, PROV_OK);
+	CHECK_INT(st.prov_expires, f.now + 3600 * SEC);
+	d = decide(&f, &st, &prov);
+	CHECK_INT(d.actions, 0);
+	CHECK_INT(d.deadline, f.now + 3600 * SEC);
+
+	/* The token the answer sets changes the address, not the /64: no
+	 * new fetch (else: a fetch loop). */
+	f.local_addr = addr("2001:db8:1:1::feed");
+	d = decide(&f, &st, &prov);
+	CHECK_INT(d.actions, 0);
+	CHECK_INT(d.deadline, f.now + 3600 * SEC);
+
+	/* The address gone: the kept answer stays, no deadline. */
+	f.local = false;
+	d = decide(&f, &st, &prov);
+	CHECK_INT(st.prov, PROV_OK);
+	CHECK_INT(d.actions, 0);
+	CHECK_INT(d.deadline, 0);
+	f.local = true;
+
+	/* TTL expiry: exactly one fetch (RUNNING holds the next). */
+	f.now += 3600 * SEC - 1;
+	CHECK_INT(decide(&f, &st, &prov).actions, 0);
+	f.now += 1;
+	CHECK_INT(decide(&f, &st, &prov).actions, ACT_PROVISION);
+	st.prov = PROV_RUNNING;
+	CHECK_INT(decide(&f, &st, &prov).actions, 0);
+
+	/* It fails temporarily: 10-30 min, the answer kept. */
+	delay = decide_provisioned(&st, &prov, f.now, PCLASS_TEMPORARY, 0, 0);
+	CHECK_INT(delay, PROV_TEMP_MIN * SEC);
+	CHECK_INT(st.prov, PROV_FAILED);
+	CHECK_INT(st.prov_failures, 1);
+	d = decide(&f, &st, &prov);
+	CHECK_INT(d.actions, 0);
+	CHECK_INT(d.deadline, f.now + delay);
+
+	/* A prefix change: at once, the backoff forgotten. */
+	f.local_addr = addr("2001:db8:2:2::feed");
+	d = decide(&f, &st, &prov);
+	CHECK_INT(d.actions, ACT_PROVISION);
+	CHECK_INT(st.prov_failures, 0);
+	st.prov = PROV_RUNNING;
+	decide_provisioned(&st, &prov, f.now, PCLASS_NONE, 0, 0);
+	/* ... once: the same prefix again is no news. */
+	d = decide(&f, &st, &prov);
+	CHECK_INT(d.actions, 0);
+	CHECK_INT(d.deadline, f.now + PROV_TTL_NONE_MIN * SEC);	/* no ttl: 20-24 h */
+
+	/* A prefix change while a fetch runs: fetched again after it. */
+	st.prov = PROV_RUNNING;
+	f.local_addr = addr("2001:db8:3:3::feed");
+	CHECK_INT(decide(&f, &st, &prov).actions, 0);
+	decide_provisioned(&st, &prov, f.now, PCLASS_NONE, 3600, 0);
+	CHECK_INT(decide(&f, &st, &prov).actions, ACT_PROVISION);
+
+	/* Provisioning and the tunnel it configured, side by side. */
+	struct policy both_prov = prov;
+	both_prov.tunnel = true;
+	st.prov = PROV_OK;
+	st.prov_next = f.now + 10 * SEC;
+	d = decide(&f, &st, &both_prov);
+	CHECK_INT(d.actions, ACT_ENSURE_TUNNEL);
+	CHECK_INT(d.deadline, f.now + 10 * SEC);
+}
+
+static void test_provision_timing(void)
+{
+	struct policy knob = prov;
+
+	/* The spec's ranges, at both ends of the random number. */
+	CHECK_INT(prov_delay(PCLASS_NO_TXT, 0, &prov, 0), 3600 * SEC);
+	CHECK_INT(prov_delay(PCLASS_NO_TXT, 0, &prov, 2 * 3600 * SEC), 3 * 3600 * SEC);
+	CHECK_INT(prov_delay(PCLASS_DNS, 0, &prov, 0), 60 * SEC);
+	CHECK_INT(prov_delay(PCLASS_DNS, 0, &prov, 540 * SEC), 600 * SEC);
+	CHECK_INT(prov_delay(PCLASS_TEMPORARY, 0, &prov, 0), 600 * SEC);
+	CHECK_INT(prov_delay(PCLASS_TEMPORARY, 0, &prov, 1200 * SEC), 1800 * SEC);
+	CHECK_INT(prov_delay(PCLASS_NONE, 0, &prov, 0), 20 * 3600 * SEC);
+	CHECK_INT(prov_delay(PCLASS_NONE, 0, &prov, 4 * 3600 * SEC), 24 * 3600 * SEC);
+	for (unsigned int r = 0; r < 4000000000u; r += 99991) {
+		msec_t d = prov_delay(PCLASS_TEMPORARY, 0, &prov, r);
+
+		if (d < 600 * SEC || d > 1800 * SEC) {
+			CHECK(!"temporary delay out of 10-30 min");
+			break;
+		}
+	}
+	/* Refused: the slow policy (an hour +-20%), not a fast retry. */
+	CHECK_INT(prov_delay(PCLASS_REFUSED, 0, &prov, 0), 2880 * SEC);
+	CHECK_INT(prov_delay(PCLASS_LOCAL, 0, &prov, 0), 2880 * SEC);
+	/* The TTL: as answered, capped at the spec's week, floored at ours. */
+	CHECK_INT(prov_delay(PCLASS_NONE, 86400, &prov, 7), 86400 * SEC);
+	CHECK_INT(prov_delay(PCLASS_NONE, 604801, &prov, 7), 604800 * SEC);
+	CHECK_INT(prov_delay(PCLASS_NONE, 1, &prov, 7), PROV_TTL_MIN * SEC);
+	knob.prov_ttl_min = 2 * SEC;	/* the test knob */
+	CHECK_INT(prov_delay(PCLASS_NONE, 5, &knob, 7), 5 * SEC);
+	CHECK_INT(prov_delay(PCLASS_NONE, 1, &knob, 7), 2 * SEC);
+
+	/* Exit statuses (contract.md) -> classes. */
+	CHECK_INT(provision_class_of_exit(0), PCLASS_NONE);
+	CHECK_INT(provision_class_of_exit(1), PCLASS_REFUSED);
+	CHECK_INT(provision_class_of_exit(2), PCLASS_NO_TXT);
+	CHECK_INT(provision_class_of_exit(3), PCLASS_DNS);
+	CHECK_INT(provision_class_of_exit(100), PCLASS_LOCAL);
+	CHECK_INT(provision_class_of_exit(111), PCLASS_TEMPORARY);
+	CHECK_INT(provision_class_of_exit(137), PCLASS_TEMPORARY);
+	CHECK_INT(provision_class_of_exit(-1), PCLASS_TEMPORARY);
+	CHECK_STR(prov_class_name(PCLASS_NO_TXT), "no-txt");
+	CHECK_STR(prov_state_name(PROV_RUNNING), "running");
+}
+
+/* Every provisioning state, fact and timer: a deadline is in the future. */
+static void test_provision_no_due_deadline(void)
+{
+	static const enum prov_state states[] = {
+		PROV_WAIT_ADDRESS, PROV_RUNNING, PROV_OK, PROV_FAILED,
+	};
+	int bad = 0;
+
+	for (int bits = 0; bits < 8; bits++)
+		for (size_t i = 0; i < 4; i++)
+			for (msec_t at = 0; at <= 100 * SEC; at += 25 * SEC) {
+				struct facts f = ready(50 * SEC);
+				struct sv_state st = { .prov = states[i], .prov_next = at,
+						       .have_prov_prefix = bits & 4 };
+				struct decision d;
+
+				memcpy(st.prov_prefix, f.local_addr.s6_addr, 8);
+				f.wan = bits & 1;
+				f.local = bits & 2;
+				d = decide(&f, &st, &prov);
+				if (d.deadline && d.deadline <= f.now)
+					bad++;
+			}
+	CHECK_INT(bad, 0);
+}
+
 int main(void)
 {
+	test_provision();
+	test_provision_timing();
+	test_provision_no_due_deadline();
 	test_ttl();
 	test_reresolve();
 	test_tunnel();

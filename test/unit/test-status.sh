@@ -105,8 +105,8 @@ put() {
 	} >"$dir/$ifn.state"
 }
 
-fields='interface,pid,health,message,token,local,tunnel,remote,remote_address,remote_answers,remote_ttl,remote_lookup,address,mtu,encaplimit,tunnel_state,registration,failure,registered_address,default_before,last_attempt,last_result,last_success,next_retry,failures,updated'
-numbers='pid,remote_ttl,remote_lookup,mtu,last_attempt,last_success,next_retry,failures,updated'
+fields='interface,pid,health,message,token,local,tunnel,remote,remote_address,remote_answers,remote_ttl,remote_lookup,address,mtu,encaplimit,tunnel_state,registration,failure,registered_address,default_before,last_attempt,last_result,last_success,next_retry,failures,updated,provision,provision_class,method,enabler_name,service_name,provision_server,provision_ttl,provision_expires,ttl_left,last_fetch,fetch_result,next_fetch,fetch_failures'
+numbers='pid,remote_ttl,remote_lookup,mtu,last_attempt,last_success,next_retry,failures,updated,provision_ttl,provision_expires,ttl_left,last_fetch,next_fetch,fetch_failures'
 
 # A named AFTR: all its answers, the one in use marked, the TTL; JSON too.
 named_state() {
@@ -225,6 +225,54 @@ st wan1
 want_rc 0 "iid only"
 lacks "$out" "tunnel    "
 lacks "$out" "registration"
+
+# --- issue 14: provisioning ---------------------------------------------------
+# Not provisioning: no line of it.  An answer in use: method, server, names,
+# the TTL left (computed now from provision_expires), the next fetch.
+put wan1 "$fake" provision=disabled
+st wan1
+lacks "$out" "provisioning"
+exp=$(( $(date +%s) + 1000 ))
+put wan1 "$fake" provision=ok method=ipip provision_server=prov.isp.test \
+	enabler_name=TestEnabler service_name=FixedIP provision_ttl=3600 \
+	provision_expires=$exp ttl_left=5 last_fetch=1700000000 fetch_result="ipip 203.0.113.5/32" \
+	next_fetch=1800000000
+st wan1
+want_rc 0 "provisioned"
+has "$out" "provisioning   ok"
+has "$out" "answer         ipip from prov.isp.test (TestEnabler, FixedIP); ttl 3600s, "
+has "$out" "last fetch     "
+has "$out" ": ipip 203.0.113.5/32"
+has "$out" "next fetch     "
+st wan1 --json
+jq_is '.[0].method' ipip
+jq_is '.[0].enabler_name' TestEnabler
+jq_is '.[0].service_name' FixedIP
+jq_is '.[0].provision_ttl' 3600
+jq_is '.[0].next_fetch' 1800000000
+# ttl_left: recomputed at reading (990..1000), not the file's 5.
+jq_is '.[0].ttl_left >= 990 and .[0].ttl_left <= 1000' true
+# Refused: its own exit status and words; with no supervisor, no class.
+put wan1 "$fake" health=down provision=failed provision_class=refused tunnel_state=disabled \
+	registration=disabled fetch_result="auth: bad"
+st wan1
+want_rc 2 "provisioning refused"
+has "$out" "provisioning   failed (refused by the provisioning server: check transix-user and the password)"
+st wan1 --json
+jq_is '.[0].provision_class' refused
+put wan1 "$fake" health=down provision=failed provision_class=local tunnel_state=disabled \
+	registration=disabled
+st wan1
+want_rc 3 "provisioning: a local problem"
+put wan1 "$fake" health=degraded provision=failed provision_class=temporary
+st wan1
+want_rc 1 "provisioning: temporary, kept answer"
+has "$out" "(no answer or a bad one: retried in 10-30 min)"
+put wan1 999999999 health=down provision=failed provision_class=refused next_fetch=1800000000
+st wan1 --json
+jq_is '.[0].provision_class' ""
+jq_is '.[0].next_fetch' 0
+put wan1 "$fake" tunnel_state=disabled registration=disabled
 
 # --- hostile state -------------------------------------------------------------
 # Quotes, backslashes and control bytes: the text has no ESC, the JSON parses.

@@ -1,0 +1,1049 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "hb46pp.h"
+#include "url.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STATE_FILE_MAX	8192
+#define IPIP_ENTRIES_MAX 16
+#define ORDER_MAX	32
+/* ipv4 of an ipip answer: one address (/32) or a block as the stanza's
+ * tunnel-address takes one (config.h MIN_BLOCK_PLEN). */
+#define IPV4_PLEN_MIN	24
+
+static void say(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why || !whylen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+}
+
+/* At most 40 bytes of outside text for a message: printable ASCII, the
+ * rest '?', "..." when cut. */
+static const char *shown(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t i, max = size - 4 < 40 ? size - 4 : 40;
+
+	for (i = 0; i < len && i < max; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
+	dst[i] = '\0';
+	if (i < len)
+		strcpy(dst + i, "...");
+	return dst;
+}
+
+/* ---- URLs ------------------------------------------------------------------ */
+
+static bool host_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.';
+}
+
+/* A DNS name as a host: LDH labels of 1..63, 1..253 bytes, not all digits
+ * and dots (an IPv4 literal: the request must go over IPv6). */
+static bool valid_hostname(const char *h, size_t len)
+{
+	size_t label = 0;
+	bool alpha = false;
+
+	if (len == 0 || len > HB46PP_HOST_MAX || h[0] == '.' || h[0] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (!host_char(h[i]))
+			return false;
+		if (h[i] == '.') {
+			if (label == 0 || h[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (++label > 63)
+			return false;
+		if (!(h[i] >= '0' && h[i] <= '9'))
+			alpha = true;
+	}
+	return alpha && h[len - 1] != '-';
+}
+
+/* Unicast, global-looking: what a tunnel end or a server can be. */
+static bool usable6(const struct in6_addr *a)
+{
+	return !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_LOOPBACK(a) &&
+	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_LINKLOCAL(a) &&
+	       !IN6_IS_ADDR_V4MAPPED(a) && !IN6_IS_ADDR_V4COMPAT(a);
+}
+
+/* Splits url into scheme, host (brackets removed) and the rest (from the
+ * path on).  Every byte printable ASCII, no userinfo, no fragment. */
+static int split_url(const char *url, bool *https, char *host, size_t hostlen,
+		     const char **rest)
+{
+	const char *p, *end;
+	size_t n;
+
+	for (p = url; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '#')
+			return -EINVAL;
+	}
+	if (!strncasecmp(url, "https://", 8)) {
+		*https = true;
+		p = url + 8;
+	} else if (!strncasecmp(url, "http://", 7)) {
+		*https = false;
+		p = url + 7;
+	} else {
+		return -EINVAL;
+	}
+	end = p + strcspn(p, "/?");
+	if (memchr(p, '@', (size_t)(end - p)))
+		return -EINVAL;
+	if (*p == '[') {
+		const char *close = memchr(p, ']', (size_t)(end - p));
+		char lit[INET6_ADDRSTRLEN];
+		struct in6_addr a;
+
+		n = close ? (size_t)(close - p - 1) : 0;
+		if (!close || n == 0 || n >= sizeof(lit))
+			return -EINVAL;
+		memcpy(lit, p + 1, n);
+		lit[n] = '\0';
+		if (inet_pton(AF_INET6, lit, &a) != 1 || !usable6(&a))
+			return -EINVAL;
+		if (n >= hostlen)
+			return -EINVAL;
+		memcpy(host, lit, n + 1);
+		p = close + 1;
+	} else {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		n = (size_t)((colon ? colon : end) - p);
+		if (!valid_hostname(p, n) || n >= hostlen)
+			return -EINVAL;
+		memcpy(host, p, n);
+		host[n] = '\0';
+		p += n;
+	}
+	if (*p == ':') {
+		unsigned long port = 0;
+
+		if (p + 1 == end || end - p > 6)
+			return -EINVAL;
+		for (const char *d = p + 1; d < end; d++) {
+			if (*d < '0' || *d > '9')
+				return -EINVAL;
+			port = port * 10 + (unsigned long)(*d - '0');
+		}
+		if (port < 1 || port > 65535)
+			return -EINVAL;
+		p = end;
+	}
+	if (p != end)
+		return -EINVAL;
+	if (rest)
+		*rest = end;
+	return 0;
+}
+
+int hb46pp_url_host(const char *url, bool *https, char *host, size_t hostlen)
+{
+	bool h = false;
+	char tmp[HB46PP_HOST_MAX + 1];
+	int r;
+
+	if (!url || strlen(url) > HB46PP_URL_MAX)
+		return -EINVAL;
+	r = split_url(url, &h, tmp, sizeof(tmp), NULL);
+	if (r < 0)
+		return r;
+	if (https)
+		*https = h;
+	if (host) {
+		if (strlen(tmp) >= hostlen)
+			return -ENAMETOOLONG;
+		strcpy(host, tmp);
+	}
+	return 0;
+}
+
+bool hb46pp_may_send_credentials(const char *url, bool verify, const char *server)
+{
+	char host[HB46PP_HOST_MAX + 1];
+	bool https;
+
+	if (hb46pp_url_host(url, &https, host, sizeof(host)) < 0)
+		return false;
+	if (!https || !verify)
+		return false;
+	return !server || !strcasecmp(host, server);
+}
+
+/* ---- the TXT record -------------------------------------------------------- */
+
+int hb46pp_parse_txt(const char *txt, size_t len, struct hb46pp_txt *out, char *why, size_t whylen)
+{
+	const char *url = NULL;
+	size_t urllen = 0, i = 0;
+	bool version = false, t = false, https;
+	char w[48];
+
+	memset(out, 0, sizeof(*out));
+	if (memchr(txt, '\0', len)) {
+		say(why, whylen, "a NUL byte in the record");
+		return -EINVAL;
+	}
+	while (i < len) {
+		size_t start, n;
+		const char *word;
+
+		while (i < len && (txt[i] == ' ' || txt[i] == '\t'))
+			i++;
+		start = i;
+		while (i < len && txt[i] != ' ' && txt[i] != '\t')
+			i++;
+		word = txt + start;
+		n = i - start;
+		if (n == 0)
+			break;
+		if (n >= 2 && !memcmp(word, "v=", 2)) {
+			if (n != 9 || memcmp(word, "v=v6mig-1", 9)) {
+				say(why, whylen, "unknown version %s", shown(w, sizeof(w), word, n));
+				return -EINVAL;
+			}
+			version = true;
+		} else if (n >= 4 && !memcmp(word, "url=", 4)) {
+			url = word + 4;
+			urllen = n - 4;
+		} else if (n >= 2 && !memcmp(word, "t=", 2)) {
+			if (n != 3 || (word[2] != 'a' && word[2] != 'b')) {
+				say(why, whylen, "t= must be a or b, not %s", shown(w, sizeof(w), word, n));
+				return -EINVAL;
+			}
+			out->verify = word[2] == 'b';
+			t = true;
+		}
+		/* other words: a later version's, ignored */
+	}
+	if (!version) {
+		say(why, whylen, "no v=v6mig-1");
+		return -EINVAL;
+	}
+	if (!url || !t) {
+		say(why, whylen, "no %s", !url ? "url=" : "t=");
+		return -EINVAL;
+	}
+	if (urllen > HB46PP_URL_MAX) {
+		say(why, whylen, "url= longer than %d bytes", HB46PP_URL_MAX);
+		return -EINVAL;
+	}
+	memcpy(out->url, url, urllen);
+	out->url[urllen] = '\0';
+	if (hb46pp_url_host(out->url, &https, NULL, 0) < 0) {
+		say(why, whylen, "url= is not an http or https URL with a host name or IPv6 "
+			"address: %s", shown(w, sizeof(w), url, urllen));
+		memset(out, 0, sizeof(*out));
+		return -EINVAL;
+	}
+	/* Spec 3.1: "url の scheme が http の場合は t=a とすること (MUST)". */
+	if (!https && out->verify) {
+		say(why, whylen, "t=b with an http URL");
+		memset(out, 0, sizeof(*out));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- the request ----------------------------------------------------------- */
+
+static bool only_chars(const char *s, size_t min, size_t max, const char *extra)
+{
+	size_t n = strlen(s);
+
+	if (n < min || n > max)
+		return false;
+	for (; *s; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || (extra && *s && strchr(extra, *s))))
+			return false;
+	}
+	return true;
+}
+
+int hb46pp_check_vendorid(const char *v)
+{
+	if (!v || strlen(v) < 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		char c = v[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return -EINVAL;
+	}
+	if (!v[6])
+		return 0;
+	return v[6] == '-' && only_chars(v + 7, 1, 24, "_") ? 0 : -EINVAL;
+}
+
+/* "1.2.3-1~bpo" -> "1_2_3_1": digits, each run of others one '_'
+ * (spec: [0-9_]{1,32}, "underscores instead of periods"). */
+static void version_word(char *dst, size_t size, const char *v)
+{
+	size_t n = 0;
+
+	for (; v && *v && n + 1 < size && n < 32; v++) {
+		if (*v >= '0' && *v <= '9')
+			dst[n++] = *v;
+		else if (n && dst[n - 1] != '_')
+			dst[n++] = '_';
+	}
+	while (n && dst[n - 1] == '_')
+		n--;
+	if (!n)
+		dst[n++] = '0';
+	dst[n] = '\0';
+}
+
+static const char *const our_params[] = {
+	"vendorid", "product", "version", "capability", "token", "user", "pass",
+};
+
+static bool is_ours(const char *kv, size_t len)
+{
+	size_t klen = strcspn(kv, "=&");
+
+	if (klen > len)
+		klen = len;
+	for (size_t i = 0; i < sizeof(our_params) / sizeof(our_params[0]); i++) {
+		if (strlen(our_params[i]) == klen && !memcmp(kv, our_params[i], klen))
+			return true;
+	}
+	return false;
+}
+
+struct buf {
+	char *p;
+	size_t len, size;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n < b->size) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+	}
+}
+
+static void put_param(struct buf *b, const char *key, const char *value)
+{
+	put(b, b->p[b->len - 1] == '?' ? "" : "&", b->p[b->len - 1] == '?' ? 0 : 1);
+	put(b, key, strlen(key));
+	put(b, "=", 1);
+	b->len += url_encode(b->p + b->len, b->size - b->len, value);
+}
+
+char *hb46pp_build_url(const char *base, const struct hb46pp_request *r)
+{
+	char host[HB46PP_HOST_MAX + 1], version[33];
+	const char *rest, *query;
+	struct buf b;
+	bool https;
+
+	if (!base || !r || !r->product || hb46pp_url_host(base, &https, host, sizeof(host)) < 0 ||
+	    hb46pp_check_vendorid(r->vendorid) < 0 || !only_chars(r->product, 1, 32, "-_") ||
+	    !r->user != !r->pass || (r->token && !only_chars(r->token, 1, HB46PP_TOKEN_MAX, NULL))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	split_url(base, &https, host, sizeof(host), &rest);
+	version_word(version, sizeof(version), r->version);
+	/* Each value at most triples when encoded. */
+	b.size = strlen(base) + 2 + 200 + 3 * (strlen(r->vendorid) + strlen(r->product) +
+		 strlen(version) + (r->token ? strlen(r->token) : 0) +
+		 (r->user ? strlen(r->user) + strlen(r->pass) : 0));
+	b.p = malloc(b.size);
+	if (!b.p)
+		return NULL;
+	b.len = 0;
+	b.p[0] = '\0';
+	query = strchr(rest, '?');
+	put(&b, base, query ? (size_t)(query - base) : strlen(base));
+	put(&b, "?", 1);
+	/* The server's own parameters stay; ours (and any credentials a
+	 * Location carried) are replaced. */
+	for (const char *q = query ? query + 1 : ""; *q;) {
+		size_t n = strcspn(q, "&");
+
+		if (n && !is_ours(q, n)) {
+			put(&b, b.p[b.len - 1] == '?' ? "" : "&", b.p[b.len - 1] == '?' ? 0 : 1);
+			put(&b, q, n);
+		}
+		q += n + (q[n] == '&');
+	}
+	put_param(&b, "vendorid", r->vendorid);
+	put_param(&b, "product", r->product);
+	put_param(&b, "version", version);
+	put_param(&b, "capability", "dslite,ipip");
+	if (r->token)
+		put_param(&b, "token", r->token);
+	if (r->user) {
+		put_param(&b, "user", r->user);
+		put_param(&b, "pass", r->pass);
+	}
+	if (b.len + 1 >= b.size) {	/* cannot happen: sized above */
+		url_free_secret(b.p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return b.p;
+}
+
+/* ---- the answer ------------------------------------------------------------ */
+
+/* Valid UTF-8 kept (the names are Japanese), control bytes and invalid
+ * sequences as '?': the names go to a state file and a terminal. */
+static void copy_text(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 1 < size;) {
+		unsigned char c = (unsigned char)src[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			   (c & 0xf8) == 0xf0 ? 4 : 0;
+		bool ok = n > 0 && i + n <= len && o + n < size;
+
+		for (size_t k = 1; ok && k < n; k++)
+			ok = ((unsigned char)src[i + k] & 0xc0) == 0x80;
+		/* overlong 2-byte forms and surrogates are not text either */
+		if (ok && n == 2 && c < 0xc2)
+			ok = false;
+		if (ok && n == 3 && c == 0xed && (unsigned char)src[i + 1] >= 0xa0)
+			ok = false;
+		if (ok && n == 1 && (c < 0x20 || c == 0x7f))
+			ok = false;
+		if (!ok) {
+			dst[o++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(dst + o, src + i, n);
+		o += n;
+		i += n;
+	}
+	dst[o] = '\0';
+}
+
+/* An optional string member: absent or null leaves dst "" (0); a string of
+ * at most max bytes is copied (0); anything else -EINVAL. */
+static int get_string(json_object *obj, const char *key, char *dst, size_t max, bool text,
+		      char *why, size_t whylen)
+{
+	json_object *v;
+	const char *s;
+	size_t n;
+
+	dst[0] = '\0';
+	if (!json_object_object_get_ex(obj, key, &v) || !v)
+		return 0;
+	if (!json_object_is_type(v, json_type_string)) {
+		say(why, whylen, "%s is not a string", key);
+		return -EINVAL;
+	}
+	s = json_object_get_string(v);
+	n = (size_t)json_object_get_string_len(v);
+	if (n > max || memchr(s, '\0', n)) {
+		say(why, whylen, "%s longer than %zu bytes or with a NUL byte", key, max);
+		return -EINVAL;
+	}
+	if (text) {
+		copy_text(dst, max + 1, s, n);
+	} else {
+		memcpy(dst, s, n);
+		dst[n] = '\0';
+	}
+	return 0;
+}
+
+/* An address member of an ipip entry: IPv6, usable. */
+static int get_addr6(json_object *entry, const char *key, struct in6_addr *a, char *why,
+		     size_t whylen)
+{
+	char s[INET6_ADDRSTRLEN + 1], w[48];
+	int r = get_string(entry, key, s, INET6_ADDRSTRLEN, false, why, whylen);
+
+	if (r < 0)
+		return r;
+	if (!*s) {
+		say(why, whylen, "ipip: no %s", key);
+		return -EINVAL;
+	}
+	if (inet_pton(AF_INET6, s, a) != 1 || !usable6(a)) {
+		say(why, whylen, "ipip: %s %s is not a unicast IPv6 address",
+		    key, shown(w, sizeof(w), s, strlen(s)));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool in_prefix64(const struct in6_addr *a, const struct in6_addr *prefix)
+{
+	return !memcmp(a->s6_addr, prefix->s6_addr, 8);
+}
+
+/* "A.B.C.D" or "A.B.C.D/len", len 24..32, aligned, a public-looking unicast. */
+static int parse_ipv4(const char *s, struct in_addr *a, unsigned char *plen)
+{
+	char addr[INET_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long len = 32;
+	uint32_t h;
+
+	if (n >= sizeof(addr))
+		return -EINVAL;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, a) != 1)
+		return -EINVAL;
+	if (slash) {
+		char *end;
+
+		if (slash[1] < '0' || slash[1] > '9')
+			return -EINVAL;
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (errno || *end || len < IPV4_PLEN_MIN || len > 32)
+			return -EINVAL;
+	}
+	h = ntohl(a->s_addr);
+	/* 0/8, 127/8, 169.254/16, multicast and above: never a fixed address */
+	if ((h >> 24) == 0 || (h >> 24) == 127 || (h >> 16) == 0xa9fe || (h >> 28) >= 0xe)
+		return -EINVAL;
+	if (len < 32 && (h & ~(~0U << (32 - len))))
+		return -EINVAL;
+	*plen = (unsigned char)len;
+	return 0;
+}
+
+static int parse_ipip(json_object *root, const struct in6_addr *prefix,
+		      struct hb46pp_params *out, char *why, size_t whylen)
+{
+	json_object *list;
+	size_t n;
+	int r;
+
+	if (!json_object_object_get_ex(root, "ipip", &list) || !list) {
+		say(why, whylen, "order names ipip but there is no ipip");
+		return -EINVAL;
+	}
+	if (!json_object_is_type(list, json_type_array)) {
+		say(why, whylen, "ipip is not an array");
+		return -EINVAL;
+	}
+	n = json_object_array_length(list);
+	if (n == 0 || n > IPIP_ENTRIES_MAX) {
+		say(why, whylen, "ipip has %zu entries (1..%d)", n, IPIP_ENTRIES_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(list, i);
+		struct in6_addr local, remote;
+		struct in_addr v4;
+		unsigned char plen;
+		char s[INET_ADDRSTRLEN + 4], w[48];
+
+		if (!e || !json_object_is_type(e, json_type_object)) {
+			say(why, whylen, "ipip[%zu] is not an object", i);
+			return -EINVAL;
+		}
+		if ((r = get_addr6(e, "ipv6_local", &local, why, whylen)) < 0 ||
+		    (r = get_addr6(e, "ipv6_remote", &remote, why, whylen)) < 0 ||
+		    (r = get_string(e, "ipv4", s, sizeof(s) - 1, false, why, whylen)) < 0)
+			return r;
+		if (!*s || parse_ipv4(s, &v4, &plen) < 0) {
+			say(why, whylen, "ipip: ipv4 %s is not a public IPv4 address or an aligned "
+			    "block /%d to /32", *s ? shown(w, sizeof(w), s, strlen(s)) : "(none)",
+			    IPV4_PLEN_MIN);
+			return -EINVAL;
+		}
+		if (!memcmp(&local, &remote, sizeof(local))) {
+			say(why, whylen, "ipip: ipv6_local and ipv6_remote are the same address");
+			return -EINVAL;
+		}
+		/* Its interface ID becomes our token: it must not be zero. */
+		if (!memcmp(local.s6_addr + 8, "\0\0\0\0\0\0\0", 8)) {
+			say(why, whylen, "ipip: ipv6_local has a zero interface ID");
+			return -EINVAL;
+		}
+		if (prefix && !in_prefix64(&local, prefix))
+			continue;	/* another line's entry */
+		out->ipip_local = local;
+		out->ipip_remote = remote;
+		out->ipip_ipv4 = v4;
+		out->ipip_plen = plen;
+		out->method = HB46PP_IPIP;
+		return 0;
+	}
+	if (prefix) {
+		char p[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, prefix, p, sizeof(p));
+		say(why, whylen, "ipip: no ipv6_local in our prefix (of %s/64)", p);
+	}
+	return -EINVAL;
+}
+
+static int parse_dslite(json_object *root, struct hb46pp_params *out, char *why, size_t whylen)
+{
+	json_object *o;
+	struct in6_addr a;
+	char w[48];
+	int r;
+
+	if (!json_object_object_get_ex(root, "dslite", &o) || !o) {
+		say(why, whylen, "order names dslite but there is no dslite");
+		return -EINVAL;
+	}
+	if (!json_object_is_type(o, json_type_object)) {
+		say(why, whylen, "dslite is not an object");
+		return -EINVAL;
+	}
+	r = get_string(o, "aftr", out->aftr, HB46PP_HOST_MAX, false, why, whylen);
+	if (r < 0)
+		return r;
+	if (!*out->aftr) {
+		say(why, whylen, "dslite: no aftr");
+		return -EINVAL;
+	}
+	if (strchr(out->aftr, ':') ? inet_pton(AF_INET6, out->aftr, &a) != 1 || !usable6(&a)
+				   : !valid_hostname(out->aftr, strlen(out->aftr))) {
+		say(why, whylen, "dslite: aftr %s is neither a host name nor a unicast IPv6 "
+		    "address", shown(w, sizeof(w), out->aftr, strlen(out->aftr)));
+		out->aftr[0] = '\0';
+		return -EINVAL;
+	}
+	out->method = HB46PP_DSLITE;
+	return 0;
+}
+
+static int parse_root(json_object *root, const struct in6_addr *prefix,
+		      struct hb46pp_params *out, char *why, size_t whylen)
+{
+	json_object *v, *order;
+	char auth[8], w[48];
+	size_t n;
+	int r;
+
+	if (!json_object_is_type(root, json_type_object)) {
+		say(why, whylen, "the answer is not a JSON object");
+		return -EINVAL;
+	}
+	if ((r = get_string(root, "enabler_name", out->enabler_name, HB46PP_NAME_MAX, true,
+			    why, whylen)) < 0 ||
+	    (r = get_string(root, "service_name", out->service_name, HB46PP_NAME_MAX, true,
+			    why, whylen)) < 0 ||
+	    (r = get_string(root, "isp_name", out->isp_name, HB46PP_NAME_MAX, true,
+			    why, whylen)) < 0 ||
+	    (r = get_string(root, "token", out->token, HB46PP_TOKEN_MAX, false, why, whylen)) < 0 ||
+	    (r = get_string(root, "auth", auth, sizeof(auth) - 1, false, why, whylen)) < 0)
+		return r;
+	if (*out->token && !only_chars(out->token, 1, HB46PP_TOKEN_MAX, NULL)) {
+		say(why, whylen, "token is not 1..%d letters and digits", HB46PP_TOKEN_MAX);
+		out->token[0] = '\0';
+		return -EINVAL;
+	}
+	if (!*auth)
+		out->auth = HB46PP_AUTH_NONE;
+	else if (!strcmp(auth, "req"))
+		out->auth = HB46PP_AUTH_REQ;
+	else if (!strcmp(auth, "bad"))
+		out->auth = HB46PP_AUTH_BAD;
+	else if (!strcmp(auth, "ok"))
+		out->auth = HB46PP_AUTH_OK;
+	else {
+		say(why, whylen, "auth %s is not req, bad or ok", shown(w, sizeof(w), auth,
+									 strlen(auth)));
+		return -EINVAL;
+	}
+
+	if (json_object_object_get_ex(root, "ttl", &v) && v) {
+		int64_t ttl;
+
+		if (!json_object_is_type(v, json_type_int)) {
+			say(why, whylen, "ttl is not an integer");
+			return -EINVAL;
+		}
+		ttl = json_object_get_int64(v);
+		/* A big number saturates to INT64_MAX: out of range all the same. */
+		if (ttl < 1 || ttl > HB46PP_TTL_MAX) {
+			say(why, whylen, "ttl %" PRId64 " out of range 1..%d", ttl, HB46PP_TTL_MAX);
+			return -EINVAL;
+		}
+		out->ttl = (unsigned int)ttl;
+	}
+
+	if (!json_object_object_get_ex(root, "order", &order) || !order) {
+		say(why, whylen, "no order");
+		return -EINVAL;
+	}
+	if (!json_object_is_type(order, json_type_array)) {
+		say(why, whylen, "order is not an array");
+		return -EINVAL;
+	}
+	n = json_object_array_length(order);
+	if (n > ORDER_MAX) {
+		say(why, whylen, "order has %zu entries (at most %d)", n, ORDER_MAX);
+		return -EINVAL;
+	}
+	/* Every entry a string, before any is acted on. */
+	for (size_t i = 0; i < n; i++) {
+		json_object *m = json_object_array_get_idx(order, i);
+
+		if (!m || !json_object_is_type(m, json_type_string)) {
+			say(why, whylen, "order[%zu] is not a string", i);
+			return -EINVAL;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *m = json_object_get_string(json_object_array_get_idx(order, i));
+
+		if (!strcmp(m, "ipip"))
+			return parse_ipip(root, prefix, out, why, whylen);
+		if (!strcmp(m, "dslite"))
+			return parse_dslite(root, out, why, whylen);
+		/* map_e, map_t, lw4o6, 464xlat, anything newer: not ours */
+	}
+	say(why, whylen, n ? "order offers no method we support (ipip, dslite)" : "order is empty");
+	return -ENOENT;
+}
+
+int hb46pp_parse_answer(const char *body, size_t len, const struct in6_addr *prefix,
+			struct hb46pp_params *out, char *why, size_t whylen)
+{
+	struct json_tokener *tok;
+	enum json_tokener_error err;
+	json_object *root;
+	size_t end;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (why && whylen)
+		why[0] = '\0';
+	if (len > HB46PP_BODY_MAX) {
+		say(why, whylen, "answer larger than %d bytes", HB46PP_BODY_MAX);
+		return -EMSGSIZE;
+	}
+	if (memchr(body, '\0', len)) {
+		say(why, whylen, "a NUL byte in the answer");
+		return -EINVAL;
+	}
+	tok = json_tokener_new_ex(HB46PP_DEPTH_MAX);
+	if (!tok)
+		return -ENOMEM;
+	/* RFC 8259 (spec 1.1): no comments, no trailing commas, nothing after
+	 * the value, which json-c otherwise takes. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, body, (int)len);
+	err = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!root || err != json_tokener_success) {
+		if (err == json_tokener_error_depth)
+			say(why, whylen, "JSON nested deeper than %d", HB46PP_DEPTH_MAX);
+		else if (err == json_tokener_continue)
+			say(why, whylen, "JSON cut short");
+		else
+			say(why, whylen, "not JSON: %s", json_tokener_error_desc(err));
+		json_object_put(root);
+		return -EINVAL;
+	}
+	for (; end < len; end++) {
+		if (!strchr(" \t\r\n", body[end])) {
+			say(why, whylen, "text after the JSON object");
+			json_object_put(root);
+			return -EINVAL;
+		}
+	}
+	r = parse_root(root, prefix, out, why, whylen);
+	json_object_put(root);
+	if (r < 0 && r != -ENOENT) {
+		/* Nothing half-read is handed on. */
+		char keep[256];
+
+		snprintf(keep, sizeof(keep), "%s", why ? why : "");
+		memset(out, 0, sizeof(*out));
+		if (why && whylen)
+			snprintf(why, whylen, "%s", keep);
+	} else if (r == -ENOENT) {
+		out->method = HB46PP_NONE;
+	}
+	return r;
+}
+
+bool hb46pp_same_setup(const struct hb46pp_params *a, const struct hb46pp_params *b)
+{
+	if (a->method != b->method)
+		return false;
+	if (a->method == HB46PP_IPIP)
+		return !memcmp(&a->ipip_local, &b->ipip_local, sizeof(a->ipip_local)) &&
+		       !memcmp(&a->ipip_remote, &b->ipip_remote, sizeof(a->ipip_remote)) &&
+		       a->ipip_ipv4.s_addr == b->ipip_ipv4.s_addr && a->ipip_plen == b->ipip_plen;
+	if (a->method == HB46PP_DSLITE)
+		return !strcasecmp(a->aftr, b->aftr);
+	return true;
+}
+
+void hb46pp_token_of(const struct hb46pp_params *p, struct in6_addr *token)
+{
+	memset(token, 0, sizeof(*token));
+	if (p->method == HB46PP_IPIP)
+		memcpy(token->s6_addr + 8, p->ipip_local.s6_addr + 8, 8);
+}
+
+const char *hb46pp_method_name(enum hb46pp_method m)
+{
+	return m == HB46PP_IPIP ? "ipip" : m == HB46PP_DSLITE ? "dslite" : "none";
+}
+
+const char *hb46pp_auth_name(enum hb46pp_auth a)
+{
+	return a == HB46PP_AUTH_REQ ? "req" : a == HB46PP_AUTH_BAD ? "bad" :
+	       a == HB46PP_AUTH_OK ? "ok" : "none";
+}
+
+/* ---- the kept answer ------------------------------------------------------- */
+
+int hb46pp_state_path(char *buf, size_t len, const char *ifname)
+{
+	int n = snprintf(buf, len, "%s/%s.hb46pp", HB46PP_STATE_DIR, ifname);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static void put_line(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, "%s=", key);
+	for (const char *c = value; *c; c++)
+		fputc((unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+	fputc('\n', f);
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char dir[512];
+	const char *slash = strrchr(path, '/');
+	int fd, r = 0;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+int hb46pp_state_write(const char *path, const struct hb46pp_params *p)
+{
+	char tmp[512], a[INET6_ADDRSTRLEN], num[32], *text = NULL;
+	size_t len = 0;
+	int fd, ret = 0;
+	FILE *f;
+
+	if (p->method != HB46PP_IPIP && p->method != HB46PP_DSLITE)
+		return -EINVAL;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return -errno;
+	put_line(f, "method", hb46pp_method_name(p->method));
+	if (p->method == HB46PP_IPIP) {
+		put_line(f, "ipv6_local", inet_ntop(AF_INET6, &p->ipip_local, a, sizeof(a)));
+		put_line(f, "ipv6_remote", inet_ntop(AF_INET6, &p->ipip_remote, a, sizeof(a)));
+		inet_ntop(AF_INET, &p->ipip_ipv4, a, sizeof(a));
+		snprintf(a + strlen(a), 5, "/%u", p->ipip_plen);
+		put_line(f, "ipv4", a);
+	} else {
+		put_line(f, "aftr", p->aftr);
+	}
+	snprintf(num, sizeof(num), "%u", p->ttl);
+	put_line(f, "ttl", num);
+	put_line(f, "auth", hb46pp_auth_name(p->auth));
+	put_line(f, "token", p->token);
+	put_line(f, "enabler_name", p->enabler_name);
+	put_line(f, "service_name", p->service_name);
+	put_line(f, "isp_name", p->isp_name);
+	put_line(f, "server", p->server);
+	snprintf(num, sizeof(num), "%" PRId64, p->fetched);
+	put_line(f, "fetched", num);
+	if (fclose(f)) {
+		free(text);
+		return -ENOMEM;
+	}
+
+	/* Only the parent: /var/lib exists on any Debian system. */
+	if (strrchr(path, '/') && strrchr(path, '/') != path) {
+		char dir[512];
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			ret = -errno;
+			goto out;
+		}
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	/* A leftover .tmp of another mode (or umask) is made root-only first. */
+	if (fchmod(fd, 0600) < 0)
+		ret = -errno;
+	errno = 0;
+	if (!ret && write(fd, text, len) != (ssize_t)len)
+		ret = errno ? -errno : -EIO;
+	/* Kept across power cuts (spec 3.5, "non-volatile"): on disk before
+	 * the rename makes it the answer. */
+	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	else
+		fsync_dir_of(path);
+out:
+	free(text);
+	return ret;
+}
+
+int hb46pp_state_read(const char *path, struct hb46pp_params *p)
+{
+	char buf[STATE_FILE_MAX + 1], *line, *save = NULL;
+	bool have_local = false, have_remote = false, have_v4 = false;
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	memset(p, 0, sizeof(*p));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > STATE_FILE_MAX) {
+		close(fd);
+		return -EINVAL;
+	}
+	n = read(fd, buf, STATE_FILE_MAX);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (strlen(buf) != (size_t)n)
+		goto bad;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *v = strchr(line, '=');
+
+		if (!v)
+			continue;
+		*v++ = '\0';
+		if (!strcmp(line, "method")) {
+			p->method = !strcmp(v, "ipip") ? HB46PP_IPIP :
+				    !strcmp(v, "dslite") ? HB46PP_DSLITE : HB46PP_NONE;
+		} else if (!strcmp(line, "ipv6_local")) {
+			have_local = inet_pton(AF_INET6, v, &p->ipip_local) == 1 &&
+				     usable6(&p->ipip_local);
+		} else if (!strcmp(line, "ipv6_remote")) {
+			have_remote = inet_pton(AF_INET6, v, &p->ipip_remote) == 1 &&
+				      usable6(&p->ipip_remote);
+		} else if (!strcmp(line, "ipv4")) {
+			have_v4 = parse_ipv4(v, &p->ipip_ipv4, &p->ipip_plen) == 0;
+		} else if (!strcmp(line, "aftr")) {
+			if (strlen(v) > HB46PP_HOST_MAX)
+				goto bad;
+			strcpy(p->aftr, v);
+		} else if (!strcmp(line, "ttl")) {
+			char *end;
+			unsigned long t;
+
+			errno = 0;
+			t = strtoul(v, &end, 10);
+			if (errno || end == v || *end || *v == '-' || t > HB46PP_TTL_MAX)
+				goto bad;
+			p->ttl = (unsigned int)t;
+		} else if (!strcmp(line, "auth")) {
+			p->auth = !strcmp(v, "req") ? HB46PP_AUTH_REQ : !strcmp(v, "bad") ?
+				  HB46PP_AUTH_BAD : !strcmp(v, "ok") ? HB46PP_AUTH_OK :
+				  HB46PP_AUTH_NONE;
+		} else if (!strcmp(line, "token")) {
+			if (*v && !only_chars(v, 1, HB46PP_TOKEN_MAX, NULL))
+				goto bad;
+			strcpy(p->token, v);
+		} else if (!strcmp(line, "enabler_name")) {
+			copy_text(p->enabler_name, sizeof(p->enabler_name), v, strlen(v));
+		} else if (!strcmp(line, "service_name")) {
+			copy_text(p->service_name, sizeof(p->service_name), v, strlen(v));
+		} else if (!strcmp(line, "isp_name")) {
+			copy_text(p->isp_name, sizeof(p->isp_name), v, strlen(v));
+		} else if (!strcmp(line, "server")) {
+			if (*v && !valid_hostname(v, strlen(v)) && !strchr(v, ':'))
+				goto bad;
+			copy_text(p->server, sizeof(p->server), v, strlen(v));
+		} else if (!strcmp(line, "fetched")) {
+			char *end;
+			long long t;
+
+			errno = 0;
+			t = strtoll(v, &end, 10);
+			if (errno || end == v || *end || t < 0)
+				goto bad;
+			p->fetched = t;
+		}
+	}
+	if (p->method == HB46PP_IPIP && have_local && have_remote && have_v4) {
+		p->aftr[0] = '\0';
+		return 0;
+	}
+	if (p->method == HB46PP_DSLITE && *p->aftr) {
+		struct in6_addr a;
+
+		if (strchr(p->aftr, ':') ? inet_pton(AF_INET6, p->aftr, &a) == 1 && usable6(&a)
+					 : valid_hostname(p->aftr, strlen(p->aftr))) {
+			memset(&p->ipip_local, 0, sizeof(p->ipip_local));
+			memset(&p->ipip_remote, 0, sizeof(p->ipip_remote));
+			memset(&p->ipip_ipv4, 0, sizeof(p->ipip_ipv4));
+			p->ipip_plen = 0;
+			return 0;
+		}
+	}
+bad:
+	memset(p, 0, sizeof(*p));
+	return -EINVAL;
+}
