@@ -53,6 +53,7 @@
 #include "hb46pp.h"
 #include "log.h"
 #include "proto.h"
+#include "redact.h"
 #include "secret.h"
 #include "url.h"
 
@@ -799,6 +800,15 @@ static void provision(const struct config *cfg, const char *password, struct out
 		if (!*f.location) {
 			set_outcome(o, PROVISION_TEMPFAIL, "HTTP 307 from %s without a usable Location",
 				    host);
+			goto out;
+		}
+		/* A server that puts our password into where it sends us
+		 * (in any encoding): its parameters are not carried on (see
+		 * hb46pp_build_url), but neither is a path or a value made of
+		 * it: not followed at all. */
+		if (password && redact_holds_secret(f.location, strlen(f.location), password)) {
+			set_outcome(o, PROVISION_TEMPFAIL, "HTTP 307 from %s to a URL holding our "
+				    "password: not followed", host);
 			goto out;
 		}
 		snprintf(url, sizeof(url), "%s", f.location);

@@ -326,14 +326,35 @@ static const char *const our_params[] = {
 	"vendorid", "product", "version", "capability", "token", "user", "pass",
 };
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Whether a query part's key, percent-decoded as the server will decode it
+ * ("p%61ss" is "pass"), is one of our parameters. */
 static bool is_ours(const char *kv, size_t len)
 {
-	size_t klen = strcspn(kv, "=&");
+	char key[16];
+	size_t klen = strcspn(kv, "=&"), n = 0;
 
 	if (klen > len)
 		klen = len;
+	for (size_t i = 0; i < klen; i++) {
+		char c = kv[i];
+
+		if (c == '%' && i + 2 < klen && hexval(kv[i + 1]) >= 0 && hexval(kv[i + 2]) >= 0) {
+			c = (char)(hexval(kv[i + 1]) * 16 + hexval(kv[i + 2]));
+			i += 2;
+		}
+		if (n == sizeof(key) - 1)
+			return false;	/* longer than any of ours */
+		key[n++] = c;
+	}
+	key[n] = '\0';
 	for (size_t i = 0; i < sizeof(our_params) / sizeof(our_params[0]); i++) {
-		if (strlen(our_params[i]) == klen && !memcmp(kv, our_params[i], klen))
+		if (!strcmp(key, our_params[i]))
 			return true;
 	}
 	return false;

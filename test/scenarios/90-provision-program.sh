@@ -139,6 +139,14 @@ assert_eq "$RC" 0 "exit status"
 assert_match "$OUT" "from prov2.isp.test \(credentials not sent to prov2.isp.test: not the configured server\)$" "summary"
 assert_ok grep -qx "server=prov2.isp.test" "$STATE"
 
+step "a 307 whose Location holds our password (encoded): not followed, 111"
+isp_prov_script '{"prov.isp.test": {"status": 307, "location": "https://prov2.isp.test/h%62%34%36pp-Secret_9/x"}}'
+n0=$(isp_prov_count prov2.isp.test)
+prov
+assert_eq "$RC" 111 "exit status"
+assert_match "$ERR" "HTTP 307 from prov.isp.test to a URL holding our password: not followed" "stderr"
+assert_eq "$(isp_prov_count prov2.isp.test)" "$n0" "requests to prov2"
+
 step "endless 307s: 111"
 isp_prov_script '{"prov.isp.test": {"status": 307, "location": "https://prov.isp.test/again"}}'
 n0=$(isp_prov_count)
