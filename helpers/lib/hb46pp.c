@@ -363,6 +363,7 @@ static bool is_ours(const char *kv, size_t len)
 struct buf {
 	char *p;
 	size_t len, size;
+	bool query;	/* a query part written: the next one after '&' */
 };
 
 static void put(struct buf *b, const char *s, size_t n)
@@ -376,7 +377,8 @@ static void put(struct buf *b, const char *s, size_t n)
 
 static void put_param(struct buf *b, const char *key, const char *value)
 {
-	put(b, b->p[b->len - 1] == '?' ? "" : "&", b->p[b->len - 1] == '?' ? 0 : 1);
+	put(b, "&", b->query);
+	b->query = true;
 	put(b, key, strlen(key));
 	put(b, "=", 1);
 	b->len += url_encode(b->p + b->len, b->size - b->len, value);
@@ -405,6 +407,7 @@ char *hb46pp_build_url(const char *base, const struct hb46pp_request *r)
 	if (!b.p)
 		return NULL;
 	b.len = 0;
+	b.query = false;
 	b.p[0] = '\0';
 	query = strchr(rest, '?');
 	put(&b, base, query ? (size_t)(query - base) : strlen(base));
@@ -415,7 +418,8 @@ char *hb46pp_build_url(const char *base, const struct hb46pp_request *r)
 		size_t n = strcspn(q, "&");
 
 		if (n && !is_ours(q, n)) {
-			put(&b, b.p[b.len - 1] == '?' ? "" : "&", b.p[b.len - 1] == '?' ? 0 : 1);
+			put(&b, "&", b.query);
+			b.query = true;
 			put(&b, q, n);
 		}
 		q += n + (q[n] == '&');

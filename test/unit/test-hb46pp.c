@@ -110,8 +110,8 @@ static void test_build_url(void)
 	/* keys as the server decodes them; a '?' in a key is part of it */
 	r.user = r.pass = NULL;
 	r.token = NULL;
-	u = hb46pp_build_url("https://a.example/?pas?pass=1&%70%61%73%73=2&passw=3&%7=4&%", &r);
-	CHECK_STR(u, "https://a.example/?pas?pass=1&passw=3&%7=4&%&vendorid=acde48-ifupdown_transix"
+	u = hb46pp_build_url("https://a.example/?pas?pass=1&%70%61%73%73=2&passw=3&%7=4&%&x?", &r);
+	CHECK_STR(u, "https://a.example/?pas?pass=1&passw=3&%7=4&%&x?&vendorid=acde48-ifupdown_transix"
 		  "&product=ifupdown-transix&version=1_2_3_1&capability=dslite%2Cipip");
 	url_free_secret(u);
 	r.token = "640756965820d3b9";
