@@ -440,19 +440,20 @@ static int discover(const struct config *cfg, struct hb46pp_txt *txt, struct out
 	/* A record is one or more strings, concatenated (RFC 7208 3.3 does
 	 * the same); record_start marks where the next record begins. */
 	for (struct ares_txt_ext *t = recs; t; t = t->next) {
-		if (t->record_start && len) {
-			if (hb46pp_parse_txt(rec, len, txt, why, sizeof(why)) == 0)
+		if (t->record_start) {
+			if (len && len <= sizeof(rec) &&
+			    hb46pp_parse_txt(rec, len, txt, why, sizeof(why)) == 0)
 				goto found;
 			len = 0;
 		}
-		if (len + t->length > sizeof(rec)) {
-			len = sizeof(rec) + 1;	/* too long: not ours */
+		if (len > sizeof(rec))
+			continue;	/* too long: not ours */
+		if (t->length > sizeof(rec) - len) {
+			len = sizeof(rec) + 1;
 			continue;
 		}
-		if (len <= sizeof(rec)) {
-			memcpy(rec + len, t->txt, t->length);
-			len += t->length;
-		}
+		memcpy(rec + len, t->txt, t->length);
+		len += t->length;
 	}
 	if (len && len <= sizeof(rec) && hb46pp_parse_txt(rec, len, txt, why, sizeof(why)) == 0)
 		goto found;

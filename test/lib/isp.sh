@@ -39,7 +39,7 @@
 #   isp_registered_source [USER]
 #   isp_dump
 #   isp_prov_setup [--txt TEXT|--no-txt]   the HB46PP provisioning server (below)
-#   isp_prov_txt TEXT|--none / isp_prov_script JSON
+#   isp_prov_txt TEXT...|--none / isp_prov_script JSON
 #   isp_prov_requests / isp_prov_count [LISTENER] / isp_prov_tls_failures
 #   router_exec CMD... / router_vlan_add [VID] / router_checkip [TIMEOUT]
 #   router_addr_ready ADDR
@@ -636,16 +636,21 @@ isp_prov_setup() {
 	return 1
 }
 
-# isp_prov_txt TEXT|--none: the TXT record of 4over6.info is TEXT (one
-# string), or there is none (NXDOMAIN: dnsmasq answers every name itself).
-# dnsmasq re-reads its configuration only when restarted: it is.
+# isp_prov_txt TEXT...|--none: the TXT record of 4over6.info is TEXT (each
+# argument one character-string of the record: a long one is split so), or
+# there is none (NXDOMAIN: dnsmasq answers every name itself).  dnsmasq
+# re-reads its configuration only when restarted: it is.
 isp_prov_txt() {
+	local t line=txt-record=4over6.info
 	if [[ $1 == --none ]]; then
 		rm -f "$ISP_RUN/dnsmasq.d/prov-txt.conf"
 	else
-		[[ $1 != *'"'* && $1 != *$'\n'* ]] ||
-			{ echo "isp_prov_txt: no quotes or newlines" >&2; return 2; }
-		printf 'txt-record=4over6.info,"%s"\n' "$1" >"$ISP_RUN/dnsmasq.d/prov-txt.conf"
+		for t; do
+			[[ $t != *'"'* && $t != *$'\n'* ]] ||
+				{ echo "isp_prov_txt: no quotes or newlines" >&2; return 2; }
+			line+=",\"$t\""
+		done
+		printf '%s\n' "$line" >"$ISP_RUN/dnsmasq.d/prov-txt.conf"
 	fi
 	[[ -s $ISP_RUN/dnsmasq.pid ]] || return 0
 	isp_dns_stop && isp_dns_start

@@ -168,6 +168,15 @@ assert_eq "$(field .listener "$(last)")/$(field .query.pass "$(last)")" prov.isp
 prov --server https://prov2.isp.test/direct
 assert_eq "$(field .path "$(last)")/$(field .query.pass "$(last)")" /direct/present "--server URL: no discovery"
 
+step "a TXT record in several strings (as a long one must be): concatenated"
+isp_prov_txt "v=v6mig-1 url=https://prov.isp.test/con" "fig/split t=b"
+prov
+assert_eq "$RC" 0 "exit status"
+assert_eq "$(field .path "$(last)")" /config/split "path"
+isp_prov_txt "v=spf1 -all"
+prov
+assert_eq "$RC/$ERR" "3/transix-provision: $WAN_IF: the TXT record of 4over6.info is not a v6mig-1 one: no v=v6mig-1" "another TXT record"
+
 step "an http URL (t=a) with credentials configured: not sent"
 isp_prov_txt "v=v6mig-1 url=http://prov.isp.test/config t=a"
 prov
