@@ -175,7 +175,7 @@ assert_eq "$RC" 0 "exit status"
 assert_eq "$(field .path "$(last)")" /config/split "path"
 isp_prov_txt "v=spf1 -all"
 prov
-assert_eq "$RC/$ERR" "3/transix-provision: $WAN_IF: the TXT record of 4over6.info is not a v6mig-1 one: no v=v6mig-1" "another TXT record"
+assert_eq "$RC/$ERR" "3/transix-provision: $WAN_IF: the TXT record of 4over6.info is not a v6mig-1 one: unknown version v=spf1" "another TXT record"
 
 step "an http URL (t=a) with credentials configured: not sent"
 isp_prov_txt "v=v6mig-1 url=http://prov.isp.test/config t=a"
