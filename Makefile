@@ -83,15 +83,15 @@ test/uml/san-options.o: test/uml/san-options.c helpers/.flags
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-# HB46PP (issue 14): the TXT lookup (c-ares), the request (libcurl), the
-# answer (json-c), all in the short-lived transix-provision.
-helpers/transix-provision: LDLIBS_EXTRA = $(CURL_LIBS) $(CARES_LIBS) $(JSON_LIBS)
 helpers/transix-register: LDLIBS_EXTRA = $(CURL_LIBS)
 # Our nftables table (issue 10): only the programs that install or remove it
 # (issue 13: transix-nft for the supervisor, which stays without libnftables).
 helpers/transix-nft helpers/transix-hook: LDLIBS_EXTRA = $(NFT_LIBS)
 # c-ares: a named tunnel-remote's lookups, with their TTL (issue 9).
 helpers/transix-supervisor: LDLIBS_EXTRA += $(CARES_LIBS)
+# HB46PP (issue 14): the TXT lookup (c-ares), the request (libcurl), the
+# answer (json-c), all in the short-lived transix-provision.
+helpers/transix-provision: LDLIBS_EXTRA = $(CURL_LIBS) $(CARES_LIBS) $(JSON_LIBS)
 helpers/transix-%: helpers/transix-%.o $(LIB) $(EXTRA_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(EXTRA_OBJS) $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
 
