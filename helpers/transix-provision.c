@@ -53,6 +53,7 @@
 #include "hb46pp.h"
 #include "log.h"
 #include "proto.h"
+#include "redact.h"
 #include "secret.h"
 #include "url.h"
 
@@ -439,19 +440,20 @@ static int discover(const struct config *cfg, struct hb46pp_txt *txt, struct out
 	/* A record is one or more strings, concatenated (RFC 7208 3.3 does
 	 * the same); record_start marks where the next record begins. */
 	for (struct ares_txt_ext *t = recs; t; t = t->next) {
-		if (t->record_start && len) {
-			if (hb46pp_parse_txt(rec, len, txt, why, sizeof(why)) == 0)
+		if (t->record_start) {
+			if (len && len <= sizeof(rec) &&
+			    hb46pp_parse_txt(rec, len, txt, why, sizeof(why)) == 0)
 				goto found;
 			len = 0;
 		}
-		if (len + t->length > sizeof(rec)) {
-			len = sizeof(rec) + 1;	/* too long: not ours */
+		if (len > sizeof(rec))
+			continue;	/* too long: not ours */
+		if (t->length > sizeof(rec) - len) {
+			len = sizeof(rec) + 1;
 			continue;
 		}
-		if (len <= sizeof(rec)) {
-			memcpy(rec + len, t->txt, t->length);
-			len += t->length;
-		}
+		memcpy(rec + len, t->txt, t->length);
+		len += t->length;
 	}
 	if (len && len <= sizeof(rec) && hb46pp_parse_txt(rec, len, txt, why, sizeof(why)) == 0)
 		goto found;
@@ -799,6 +801,15 @@ static void provision(const struct config *cfg, const char *password, struct out
 		if (!*f.location) {
 			set_outcome(o, PROVISION_TEMPFAIL, "HTTP 307 from %s without a usable Location",
 				    host);
+			goto out;
+		}
+		/* A server that puts our password into where it sends us
+		 * (in any encoding): its parameters are not carried on (see
+		 * hb46pp_build_url), but neither is a path or a value made of
+		 * it: not followed at all. */
+		if (password && redact_holds_secret(f.location, strlen(f.location), password)) {
+			set_outcome(o, PROVISION_TEMPFAIL, "HTTP 307 from %s to a URL holding our "
+				    "password: not followed", host);
 			goto out;
 		}
 		snprintf(url, sizeof(url), "%s", f.location);

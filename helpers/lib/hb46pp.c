@@ -15,12 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STATE_FILE_MAX	8192
 #define IPIP_ENTRIES_MAX 16
 #define ORDER_MAX	32
-/* ipv4 of an ipip answer: one address (/32) or a block as the stanza's
- * tunnel-address takes one (config.h MIN_BLOCK_PLEN). */
-#define IPV4_PLEN_MIN	24
 
 static void say(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(char *why, size_t whylen, const char *fmt, ...)
@@ -52,46 +48,6 @@ static const char *shown(char *dst, size_t size, const char *src, size_t len)
 }
 
 /* ---- URLs ------------------------------------------------------------------ */
-
-static bool host_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '.';
-}
-
-/* A DNS name as a host: LDH labels of 1..63, 1..253 bytes, not all digits
- * and dots (an IPv4 literal: the request must go over IPv6). */
-static bool valid_hostname(const char *h, size_t len)
-{
-	size_t label = 0;
-	bool alpha = false;
-
-	if (len == 0 || len > HB46PP_HOST_MAX || h[0] == '.' || h[0] == '-')
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (!host_char(h[i]))
-			return false;
-		if (h[i] == '.') {
-			if (label == 0 || h[i - 1] == '-')
-				return false;
-			label = 0;
-			continue;
-		}
-		if (++label > 63)
-			return false;
-		if (!(h[i] >= '0' && h[i] <= '9'))
-			alpha = true;
-	}
-	return alpha && h[len - 1] != '-';
-}
-
-/* Unicast, global-looking: what a tunnel end or a server can be. */
-static bool usable6(const struct in6_addr *a)
-{
-	return !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_LOOPBACK(a) &&
-	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_LINKLOCAL(a) &&
-	       !IN6_IS_ADDR_V4MAPPED(a) && !IN6_IS_ADDR_V4COMPAT(a);
-}
 
 /* Splits url into scheme, host (brackets removed) and the rest (from the
  * path on).  Every byte printable ASCII, no userinfo, no fragment. */
@@ -127,7 +83,7 @@ static int split_url(const char *url, bool *https, char *host, size_t hostlen,
 			return -EINVAL;
 		memcpy(lit, p + 1, n);
 		lit[n] = '\0';
-		if (inet_pton(AF_INET6, lit, &a) != 1 || !usable6(&a))
+		if (inet_pton(AF_INET6, lit, &a) != 1 || !hb46pp_usable6(&a))
 			return -EINVAL;
 		if (n >= hostlen)
 			return -EINVAL;
@@ -137,7 +93,7 @@ static int split_url(const char *url, bool *https, char *host, size_t hostlen,
 		const char *colon = memchr(p, ':', (size_t)(end - p));
 
 		n = (size_t)((colon ? colon : end) - p);
-		if (!valid_hostname(p, n) || n >= hostlen)
+		if (!hb46pp_valid_hostname(p, n) || n >= hostlen)
 			return -EINVAL;
 		memcpy(host, p, n);
 		host[n] = '\0';
@@ -326,14 +282,35 @@ static const char *const our_params[] = {
 	"vendorid", "product", "version", "capability", "token", "user", "pass",
 };
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Whether a query part's key, percent-decoded as the server will decode it
+ * ("p%61ss" is "pass"), is one of our parameters. */
 static bool is_ours(const char *kv, size_t len)
 {
-	size_t klen = strcspn(kv, "=&");
+	char key[16];
+	size_t klen = strcspn(kv, "=&"), n = 0;
 
 	if (klen > len)
 		klen = len;
+	for (size_t i = 0; i < klen; i++) {
+		char c = kv[i];
+
+		if (c == '%' && i + 2 < klen && hexval(kv[i + 1]) >= 0 && hexval(kv[i + 2]) >= 0) {
+			c = (char)(hexval(kv[i + 1]) * 16 + hexval(kv[i + 2]));
+			i += 2;
+		}
+		if (n == sizeof(key) - 1)
+			return false;	/* longer than any of ours */
+		key[n++] = c;
+	}
+	key[n] = '\0';
 	for (size_t i = 0; i < sizeof(our_params) / sizeof(our_params[0]); i++) {
-		if (strlen(our_params[i]) == klen && !memcmp(kv, our_params[i], klen))
+		if (!strcmp(key, our_params[i]))
 			return true;
 	}
 	return false;
@@ -342,6 +319,7 @@ static bool is_ours(const char *kv, size_t len)
 struct buf {
 	char *p;
 	size_t len, size;
+	bool query;	/* a query part written: the next one after '&' */
 };
 
 static void put(struct buf *b, const char *s, size_t n)
@@ -355,7 +333,8 @@ static void put(struct buf *b, const char *s, size_t n)
 
 static void put_param(struct buf *b, const char *key, const char *value)
 {
-	put(b, b->p[b->len - 1] == '?' ? "" : "&", b->p[b->len - 1] == '?' ? 0 : 1);
+	put(b, "&", b->query);
+	b->query = true;
 	put(b, key, strlen(key));
 	put(b, "=", 1);
 	b->len += url_encode(b->p + b->len, b->size - b->len, value);
@@ -370,7 +349,7 @@ char *hb46pp_build_url(const char *base, const struct hb46pp_request *r)
 
 	if (!base || !r || !r->product || hb46pp_url_host(base, &https, host, sizeof(host)) < 0 ||
 	    hb46pp_check_vendorid(r->vendorid) < 0 || !only_chars(r->product, 1, 32, "-_") ||
-	    !r->user != !r->pass || (r->token && !only_chars(r->token, 1, HB46PP_TOKEN_MAX, NULL))) {
+	    !r->user != !r->pass || (r->token && !hb46pp_valid_token(r->token))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -384,6 +363,7 @@ char *hb46pp_build_url(const char *base, const struct hb46pp_request *r)
 	if (!b.p)
 		return NULL;
 	b.len = 0;
+	b.query = false;
 	b.p[0] = '\0';
 	query = strchr(rest, '?');
 	put(&b, base, query ? (size_t)(query - base) : strlen(base));
@@ -394,7 +374,8 @@ char *hb46pp_build_url(const char *base, const struct hb46pp_request *r)
 		size_t n = strcspn(q, "&");
 
 		if (n && !is_ours(q, n)) {
-			put(&b, b.p[b.len - 1] == '?' ? "" : "&", b.p[b.len - 1] == '?' ? 0 : 1);
+			put(&b, "&", b.query);
+			b.query = true;
 			put(&b, q, n);
 		}
 		q += n + (q[n] == '&');
@@ -419,39 +400,6 @@ char *hb46pp_build_url(const char *base, const struct hb46pp_request *r)
 
 /* ---- the answer ------------------------------------------------------------ */
 
-/* Valid UTF-8 kept (the names are Japanese), control bytes and invalid
- * sequences as '?': the names go to a state file and a terminal. */
-static void copy_text(char *dst, size_t size, const char *src, size_t len)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len && o + 1 < size;) {
-		unsigned char c = (unsigned char)src[i];
-		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
-			   (c & 0xf8) == 0xf0 ? 4 : 0;
-		bool ok = n > 0 && i + n <= len && o + n < size;
-
-		for (size_t k = 1; ok && k < n; k++)
-			ok = ((unsigned char)src[i + k] & 0xc0) == 0x80;
-		/* overlong 2-byte forms and surrogates are not text either */
-		if (ok && n == 2 && c < 0xc2)
-			ok = false;
-		if (ok && n == 3 && c == 0xed && (unsigned char)src[i + 1] >= 0xa0)
-			ok = false;
-		if (ok && n == 1 && (c < 0x20 || c == 0x7f))
-			ok = false;
-		if (!ok) {
-			dst[o++] = '?';
-			i++;
-			continue;
-		}
-		memcpy(dst + o, src + i, n);
-		o += n;
-		i += n;
-	}
-	dst[o] = '\0';
-}
-
 /* An optional string member: absent or null leaves dst "" (0); a string of
  * at most max bytes is copied (0); anything else -EINVAL. */
 static int get_string(json_object *obj, const char *key, char *dst, size_t max, bool text,
@@ -475,7 +423,7 @@ static int get_string(json_object *obj, const char *key, char *dst, size_t max, 
 		return -EINVAL;
 	}
 	if (text) {
-		copy_text(dst, max + 1, s, n);
+		hb46pp_copy_text(dst, max + 1, s, n);
 	} else {
 		memcpy(dst, s, n);
 		dst[n] = '\0';
@@ -496,7 +444,7 @@ static int get_addr6(json_object *entry, const char *key, struct in6_addr *a, ch
 		say(why, whylen, "ipip: no %s", key);
 		return -EINVAL;
 	}
-	if (inet_pton(AF_INET6, s, a) != 1 || !usable6(a)) {
+	if (inet_pton(AF_INET6, s, a) != 1 || !hb46pp_usable6(a)) {
 		say(why, whylen, "ipip: %s %s is not a unicast IPv6 address",
 		    key, shown(w, sizeof(w), s, strlen(s)));
 		return -EINVAL;
@@ -507,41 +455,6 @@ static int get_addr6(json_object *entry, const char *key, struct in6_addr *a, ch
 static bool in_prefix64(const struct in6_addr *a, const struct in6_addr *prefix)
 {
 	return !memcmp(a->s6_addr, prefix->s6_addr, 8);
-}
-
-/* "A.B.C.D" or "A.B.C.D/len", len 24..32, aligned, a public-looking unicast. */
-static int parse_ipv4(const char *s, struct in_addr *a, unsigned char *plen)
-{
-	char addr[INET_ADDRSTRLEN];
-	const char *slash = strchr(s, '/');
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned long len = 32;
-	uint32_t h;
-
-	if (n >= sizeof(addr))
-		return -EINVAL;
-	memcpy(addr, s, n);
-	addr[n] = '\0';
-	if (inet_pton(AF_INET, addr, a) != 1)
-		return -EINVAL;
-	if (slash) {
-		char *end;
-
-		if (slash[1] < '0' || slash[1] > '9')
-			return -EINVAL;
-		errno = 0;
-		len = strtoul(slash + 1, &end, 10);
-		if (errno || *end || len < IPV4_PLEN_MIN || len > 32)
-			return -EINVAL;
-	}
-	h = ntohl(a->s_addr);
-	/* 0/8, 127/8, 169.254/16, multicast and above: never a fixed address */
-	if ((h >> 24) == 0 || (h >> 24) == 127 || (h >> 16) == 0xa9fe || (h >> 28) >= 0xe)
-		return -EINVAL;
-	if (len < 32 && (h & ~(~0U << (32 - len))))
-		return -EINVAL;
-	*plen = (unsigned char)len;
-	return 0;
 }
 
 static int parse_ipip(json_object *root, const struct in6_addr *prefix,
@@ -579,10 +492,10 @@ static int parse_ipip(json_object *root, const struct in6_addr *prefix,
 		    (r = get_addr6(e, "ipv6_remote", &remote, why, whylen)) < 0 ||
 		    (r = get_string(e, "ipv4", s, sizeof(s) - 1, false, why, whylen)) < 0)
 			return r;
-		if (!*s || parse_ipv4(s, &v4, &plen) < 0) {
+		if (!*s || hb46pp_parse_ipv4(s, &v4, &plen) < 0) {
 			say(why, whylen, "ipip: ipv4 %s is not a public IPv4 address or an aligned "
 			    "block /%d to /32", *s ? shown(w, sizeof(w), s, strlen(s)) : "(none)",
-			    IPV4_PLEN_MIN);
+			    HB46PP_IPV4_PLEN_MIN);
 			return -EINVAL;
 		}
 		if (!memcmp(&local, &remote, sizeof(local))) {
@@ -634,8 +547,8 @@ static int parse_dslite(json_object *root, struct hb46pp_params *out, char *why,
 		say(why, whylen, "dslite: no aftr");
 		return -EINVAL;
 	}
-	if (strchr(out->aftr, ':') ? inet_pton(AF_INET6, out->aftr, &a) != 1 || !usable6(&a)
-				   : !valid_hostname(out->aftr, strlen(out->aftr))) {
+	if (strchr(out->aftr, ':') ? inet_pton(AF_INET6, out->aftr, &a) != 1 || !hb46pp_usable6(&a)
+				   : !hb46pp_valid_hostname(out->aftr, strlen(out->aftr))) {
 		say(why, whylen, "dslite: aftr %s is neither a host name nor a unicast IPv6 "
 		    "address", shown(w, sizeof(w), out->aftr, strlen(out->aftr)));
 		out->aftr[0] = '\0';
@@ -666,7 +579,7 @@ static int parse_root(json_object *root, const struct in6_addr *prefix,
 	    (r = get_string(root, "token", out->token, HB46PP_TOKEN_MAX, false, why, whylen)) < 0 ||
 	    (r = get_string(root, "auth", auth, sizeof(auth) - 1, false, why, whylen)) < 0)
 		return r;
-	if (*out->token && !only_chars(out->token, 1, HB46PP_TOKEN_MAX, NULL)) {
+	if (*out->token && !hb46pp_valid_token(out->token)) {
 		say(why, whylen, "token is not 1..%d letters and digits", HB46PP_TOKEN_MAX);
 		out->token[0] = '\0';
 		return -EINVAL;
@@ -799,251 +712,3 @@ int hb46pp_parse_answer(const char *body, size_t len, const struct in6_addr *pre
 	return r;
 }
 
-bool hb46pp_same_setup(const struct hb46pp_params *a, const struct hb46pp_params *b)
-{
-	if (a->method != b->method)
-		return false;
-	if (a->method == HB46PP_IPIP)
-		return !memcmp(&a->ipip_local, &b->ipip_local, sizeof(a->ipip_local)) &&
-		       !memcmp(&a->ipip_remote, &b->ipip_remote, sizeof(a->ipip_remote)) &&
-		       a->ipip_ipv4.s_addr == b->ipip_ipv4.s_addr && a->ipip_plen == b->ipip_plen;
-	if (a->method == HB46PP_DSLITE)
-		return !strcasecmp(a->aftr, b->aftr);
-	return true;
-}
-
-void hb46pp_token_of(const struct hb46pp_params *p, struct in6_addr *token)
-{
-	memset(token, 0, sizeof(*token));
-	if (p->method == HB46PP_IPIP)
-		memcpy(token->s6_addr + 8, p->ipip_local.s6_addr + 8, 8);
-}
-
-const char *hb46pp_method_name(enum hb46pp_method m)
-{
-	return m == HB46PP_IPIP ? "ipip" : m == HB46PP_DSLITE ? "dslite" : "none";
-}
-
-const char *hb46pp_auth_name(enum hb46pp_auth a)
-{
-	return a == HB46PP_AUTH_REQ ? "req" : a == HB46PP_AUTH_BAD ? "bad" :
-	       a == HB46PP_AUTH_OK ? "ok" : "none";
-}
-
-/* ---- the kept answer ------------------------------------------------------- */
-
-int hb46pp_state_path(char *buf, size_t len, const char *ifname)
-{
-	int n = snprintf(buf, len, "%s/%s.hb46pp", HB46PP_STATE_DIR, ifname);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-static void put_line(FILE *f, const char *key, const char *value)
-{
-	fprintf(f, "%s=", key);
-	for (const char *c = value; *c; c++)
-		fputc((unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c, f);
-	fputc('\n', f);
-}
-
-static int fsync_dir_of(const char *path)
-{
-	char dir[512];
-	const char *slash = strrchr(path, '/');
-	int fd, r = 0;
-
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-int hb46pp_state_write(const char *path, const struct hb46pp_params *p)
-{
-	char tmp[512], a[INET6_ADDRSTRLEN], num[32], *text = NULL;
-	size_t len = 0;
-	int fd, ret = 0;
-	FILE *f;
-
-	if (p->method != HB46PP_IPIP && p->method != HB46PP_DSLITE)
-		return -EINVAL;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = open_memstream(&text, &len);
-	if (!f)
-		return -errno;
-	put_line(f, "method", hb46pp_method_name(p->method));
-	if (p->method == HB46PP_IPIP) {
-		put_line(f, "ipv6_local", inet_ntop(AF_INET6, &p->ipip_local, a, sizeof(a)));
-		put_line(f, "ipv6_remote", inet_ntop(AF_INET6, &p->ipip_remote, a, sizeof(a)));
-		inet_ntop(AF_INET, &p->ipip_ipv4, a, sizeof(a));
-		snprintf(a + strlen(a), 5, "/%u", p->ipip_plen);
-		put_line(f, "ipv4", a);
-	} else {
-		put_line(f, "aftr", p->aftr);
-	}
-	snprintf(num, sizeof(num), "%u", p->ttl);
-	put_line(f, "ttl", num);
-	put_line(f, "auth", hb46pp_auth_name(p->auth));
-	put_line(f, "token", p->token);
-	put_line(f, "enabler_name", p->enabler_name);
-	put_line(f, "service_name", p->service_name);
-	put_line(f, "isp_name", p->isp_name);
-	put_line(f, "server", p->server);
-	snprintf(num, sizeof(num), "%" PRId64, p->fetched);
-	put_line(f, "fetched", num);
-	if (fclose(f)) {
-		free(text);
-		return -ENOMEM;
-	}
-
-	/* Only the parent: /var/lib exists on any Debian system. */
-	if (strrchr(path, '/') && strrchr(path, '/') != path) {
-		char dir[512];
-
-		snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			ret = -errno;
-			goto out;
-		}
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	/* A leftover .tmp of another mode (or umask) is made root-only first. */
-	if (fchmod(fd, 0600) < 0)
-		ret = -errno;
-	errno = 0;
-	if (!ret && write(fd, text, len) != (ssize_t)len)
-		ret = errno ? -errno : -EIO;
-	/* Kept across power cuts (spec 3.5, "non-volatile"): on disk before
-	 * the rename makes it the answer. */
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	else
-		fsync_dir_of(path);
-out:
-	free(text);
-	return ret;
-}
-
-int hb46pp_state_read(const char *path, struct hb46pp_params *p)
-{
-	char buf[STATE_FILE_MAX + 1], *line, *save = NULL;
-	bool have_local = false, have_remote = false, have_v4 = false;
-	struct stat sb;
-	ssize_t n;
-	int fd;
-
-	memset(p, 0, sizeof(*p));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > STATE_FILE_MAX) {
-		close(fd);
-		return -EINVAL;
-	}
-	n = read(fd, buf, STATE_FILE_MAX);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (strlen(buf) != (size_t)n)
-		goto bad;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *v = strchr(line, '=');
-
-		if (!v)
-			continue;
-		*v++ = '\0';
-		if (!strcmp(line, "method")) {
-			p->method = !strcmp(v, "ipip") ? HB46PP_IPIP :
-				    !strcmp(v, "dslite") ? HB46PP_DSLITE : HB46PP_NONE;
-		} else if (!strcmp(line, "ipv6_local")) {
-			have_local = inet_pton(AF_INET6, v, &p->ipip_local) == 1 &&
-				     usable6(&p->ipip_local);
-		} else if (!strcmp(line, "ipv6_remote")) {
-			have_remote = inet_pton(AF_INET6, v, &p->ipip_remote) == 1 &&
-				      usable6(&p->ipip_remote);
-		} else if (!strcmp(line, "ipv4")) {
-			have_v4 = parse_ipv4(v, &p->ipip_ipv4, &p->ipip_plen) == 0;
-		} else if (!strcmp(line, "aftr")) {
-			if (strlen(v) > HB46PP_HOST_MAX)
-				goto bad;
-			strcpy(p->aftr, v);
-		} else if (!strcmp(line, "ttl")) {
-			char *end;
-			unsigned long t;
-
-			errno = 0;
-			t = strtoul(v, &end, 10);
-			if (errno || end == v || *end || *v == '-' || t > HB46PP_TTL_MAX)
-				goto bad;
-			p->ttl = (unsigned int)t;
-		} else if (!strcmp(line, "auth")) {
-			p->auth = !strcmp(v, "req") ? HB46PP_AUTH_REQ : !strcmp(v, "bad") ?
-				  HB46PP_AUTH_BAD : !strcmp(v, "ok") ? HB46PP_AUTH_OK :
-				  HB46PP_AUTH_NONE;
-		} else if (!strcmp(line, "token")) {
-			if (*v && !only_chars(v, 1, HB46PP_TOKEN_MAX, NULL))
-				goto bad;
-			strcpy(p->token, v);
-		} else if (!strcmp(line, "enabler_name")) {
-			copy_text(p->enabler_name, sizeof(p->enabler_name), v, strlen(v));
-		} else if (!strcmp(line, "service_name")) {
-			copy_text(p->service_name, sizeof(p->service_name), v, strlen(v));
-		} else if (!strcmp(line, "isp_name")) {
-			copy_text(p->isp_name, sizeof(p->isp_name), v, strlen(v));
-		} else if (!strcmp(line, "server")) {
-			if (*v && !valid_hostname(v, strlen(v)) && !strchr(v, ':'))
-				goto bad;
-			copy_text(p->server, sizeof(p->server), v, strlen(v));
-		} else if (!strcmp(line, "fetched")) {
-			char *end;
-			long long t;
-
-			errno = 0;
-			t = strtoll(v, &end, 10);
-			if (errno || end == v || *end || t < 0)
-				goto bad;
-			p->fetched = t;
-		}
-	}
-	if (p->method == HB46PP_IPIP && have_local && have_remote && have_v4) {
-		p->aftr[0] = '\0';
-		return 0;
-	}
-	if (p->method == HB46PP_DSLITE && *p->aftr) {
-		struct in6_addr a;
-
-		if (strchr(p->aftr, ':') ? inet_pton(AF_INET6, p->aftr, &a) == 1 && usable6(&a)
-					 : valid_hostname(p->aftr, strlen(p->aftr))) {
-			memset(&p->ipip_local, 0, sizeof(p->ipip_local));
-			memset(&p->ipip_remote, 0, sizeof(p->ipip_remote));
-			memset(&p->ipip_ipv4, 0, sizeof(p->ipip_ipv4));
-			p->ipip_plen = 0;
-			return 0;
-		}
-	}
-bad:
-	memset(p, 0, sizeof(*p));
-	return -EINVAL;
-}

@@ -14,6 +14,8 @@
  *    server is unreachable"; transix-provision --forget or rm removes it).
  *
  * No printing, no exit: 0 / -errno, and a reason in why[] where it helps.
+ * hb46pp.c: the TXT record, the request, the answer (json-c);
+ * hb46pp-state.c: the kept answer and the checks both use (no json-c).
  */
 #ifndef TRANSIX_HB46PP_H
 #define TRANSIX_HB46PP_H
@@ -33,6 +35,9 @@
 #define HB46PP_TOKEN_MAX	64	/* a 256-bit number in hex */
 #define HB46PP_CRED_MAX		32	/* user, pass: "32 characters or fewer" */
 #define HB46PP_REDIRECTS_MAX	4	/* 307s followed per fetch */
+/* ipv4 of an ipip answer: one address (/32) or a block as the stanza's
+ * tunnel-address takes one (config.h MIN_BLOCK_PLEN). */
+#define HB46PP_IPV4_PLEN_MIN	24
 
 #ifndef HB46PP_STATE_DIR
 #define HB46PP_STATE_DIR	"/var/lib/ifupdown-transix"
@@ -136,6 +141,25 @@ void hb46pp_token_of(const struct hb46pp_params *p, struct in6_addr *token);
 
 const char *hb46pp_method_name(enum hb46pp_method m);	/* "none", "ipip", "dslite" */
 const char *hb46pp_auth_name(enum hb46pp_auth a);	/* "none", "req", "bad", "ok" */
+
+/*
+ * From here on: hb46pp-state.c, which needs no json-c (the supervisor reads
+ * the kept answer and links only that).
+ */
+
+/* The checks an answer's values and the kept answer's pass: */
+/* unicast, not loopback/link-local/v4-mapped/v4-compatible */
+bool hb46pp_usable6(const struct in6_addr *a);
+/* LDH labels of 1..63, 1..253 bytes, not all digits and dots */
+bool hb46pp_valid_hostname(const char *h, size_t len);
+/* "A.B.C.D" or "A.B.C.D/len", len 24..32, aligned, not 0/8, 127/8,
+ * 169.254/16 or 224/3.  0 or -EINVAL. */
+int hb46pp_parse_ipv4(const char *s, struct in_addr *a, unsigned char *plen);
+/* 1..64 letters and digits */
+bool hb46pp_valid_token(const char *s);
+/* src (len bytes) into dst: valid UTF-8 kept, control bytes and invalid
+ * sequences as '?', NUL-terminated within size. */
+void hb46pp_copy_text(char *dst, size_t size, const char *src, size_t len);
 
 /* Default state file: HB46PP_STATE_DIR/IFNAME.hb46pp.  0 or -ENAMETOOLONG. */
 int hb46pp_state_path(char *buf, size_t len, const char *ifname);

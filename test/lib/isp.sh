@@ -39,7 +39,7 @@
 #   isp_registered_source [USER]
 #   isp_dump
 #   isp_prov_setup [--txt TEXT|--no-txt]   the HB46PP provisioning server (below)
-#   isp_prov_txt TEXT|--none / isp_prov_script JSON
+#   isp_prov_txt TEXT...|--none / isp_prov_script JSON
 #   isp_prov_requests / isp_prov_count [LISTENER] / isp_prov_tls_failures
 #   router_exec CMD... / router_vlan_add [VID] / router_checkip [TIMEOUT]
 #   router_addr_ready ADDR
@@ -577,6 +577,7 @@ isp_dump() {
 export PROV_ADDR=2001:db8:ffff::443 PROV2_ADDR=2001:db8:ffff::444 PROV3_ADDR=2001:db8:ffff::445
 export PROV_HOST=prov.isp.test PROV_URL=https://prov.isp.test/config
 export PROV_CA=$ISP_RUN/prov/ca.pem
+# shellcheck disable=SC2120 # optional arguments
 isp_prov_setup() {
 	local txt="v=v6mig-1 url=$PROV_URL t=b" d=$ISP_RUN/prov n i
 	case ${1-} in
@@ -596,13 +597,16 @@ isp_prov_setup() {
 		-subj "/CN=HB46PP test CA" -keyout "$d/ca.key" -out "$d/ca.pem" 2>"$d/openssl.err" ||
 		{ cat "$d/openssl.err" >&2; return 1; }
 	for n in prov.isp.test prov2.isp.test; do
-		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$n" \
-			-keyout "$d/$n.key" -out "$d/$n.csr" 2>>"$d/openssl.err" &&
 		printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
-			"$n" >"$d/$n.ext" &&
-		openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
-			-CAcreateserial -days 3 -extfile "$d/$n.ext" -out "$d/$n.pem" \
-			2>>"$d/openssl.err" || { cat "$d/openssl.err" >&2; return 1; }
+			"$n" >"$d/$n.ext"
+		if ! openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-subj "/CN=$n" -keyout "$d/$n.key" -out "$d/$n.csr" 2>>"$d/openssl.err" ||
+			! openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+				-CAcreateserial -days 3 -extfile "$d/$n.ext" -out "$d/$n.pem" \
+				2>>"$d/openssl.err"; then
+			cat "$d/openssl.err" >&2
+			return 1
+		fi
 	done
 	{
 		echo "host-record=prov.isp.test,$PROV_ADDR"
@@ -632,16 +636,21 @@ isp_prov_setup() {
 	return 1
 }
 
-# isp_prov_txt TEXT|--none: the TXT record of 4over6.info is TEXT (one
-# string), or there is none (NXDOMAIN: dnsmasq answers every name itself).
-# dnsmasq re-reads its configuration only when restarted: it is.
+# isp_prov_txt TEXT...|--none: the TXT record of 4over6.info is TEXT (each
+# argument one character-string of the record: a long one is split so), or
+# there is none (NXDOMAIN: dnsmasq answers every name itself).  dnsmasq
+# re-reads its configuration only when restarted: it is.
 isp_prov_txt() {
+	local t line=txt-record=4over6.info
 	if [[ $1 == --none ]]; then
 		rm -f "$ISP_RUN/dnsmasq.d/prov-txt.conf"
 	else
-		[[ $1 != *'"'* && $1 != *$'\n'* ]] ||
-			{ echo "isp_prov_txt: no quotes or newlines" >&2; return 2; }
-		printf 'txt-record=4over6.info,"%s"\n' "$1" >"$ISP_RUN/dnsmasq.d/prov-txt.conf"
+		for t; do
+			[[ $t != *'"'* && $t != *$'\n'* ]] ||
+				{ echo "isp_prov_txt: no quotes or newlines" >&2; return 2; }
+			line+=",\"$t\""
+		done
+		printf '%s\n' "$line" >"$ISP_RUN/dnsmasq.d/prov-txt.conf"
 	fi
 	[[ -s $ISP_RUN/dnsmasq.pid ]] || return 0
 	isp_dns_stop && isp_dns_start

@@ -139,6 +139,14 @@ assert_eq "$RC" 0 "exit status"
 assert_match "$OUT" "from prov2.isp.test \(credentials not sent to prov2.isp.test: not the configured server\)$" "summary"
 assert_ok grep -qx "server=prov2.isp.test" "$STATE"
 
+step "a 307 whose Location holds our password (encoded): not followed, 111"
+isp_prov_script '{"prov.isp.test": {"status": 307, "location": "https://prov2.isp.test/h%62%34%36pp-Secret_9/x"}}'
+n0=$(isp_prov_count prov2.isp.test)
+prov
+assert_eq "$RC" 111 "exit status"
+assert_match "$ERR" "HTTP 307 from prov.isp.test to a URL holding our password: not followed" "stderr"
+assert_eq "$(isp_prov_count prov2.isp.test)" "$n0" "requests to prov2"
+
 step "endless 307s: 111"
 isp_prov_script '{"prov.isp.test": {"status": 307, "location": "https://prov.isp.test/again"}}'
 n0=$(isp_prov_count)
@@ -159,6 +167,15 @@ prov --server prov.isp.test
 assert_eq "$(field .listener "$(last)")/$(field .query.pass "$(last)")" prov.isp.test/present "request to prov"
 prov --server https://prov2.isp.test/direct
 assert_eq "$(field .path "$(last)")/$(field .query.pass "$(last)")" /direct/present "--server URL: no discovery"
+
+step "a TXT record in several strings (as a long one must be): concatenated"
+isp_prov_txt "v=v6mig-1 url=https://prov.isp.test/con" "fig/split t=b"
+prov
+assert_eq "$RC" 0 "exit status"
+assert_eq "$(field .path "$(last)")" /config/split "path"
+isp_prov_txt "v=spf1 -all"
+prov
+assert_eq "$RC/$ERR" "3/transix-provision: $WAN_IF: the TXT record of 4over6.info is not a v6mig-1 one: unknown version v=spf1" "another TXT record"
 
 step "an http URL (t=a) with credentials configured: not sent"
 isp_prov_txt "v=v6mig-1 url=http://prov.isp.test/config t=a"

@@ -101,11 +101,21 @@ static void test_build_url(void)
 	r.token = "640756965820d3b9";
 	r.user = "user-1";
 	r.pass = "p&s=s w";
-	u = hb46pp_build_url("https://prov.example/c?isp=a&user=evil&pass=x&token=old", &r);
+	u = hb46pp_build_url("https://prov.example/c?isp=a&user=evil&p%61ss=x&token=old&%70ass", &r);
 	CHECK_STR(u, "https://prov.example/c?isp=a&vendorid=acde48-ifupdown_transix"
 		  "&product=ifupdown-transix&version=1_2_3_1&capability=dslite%2Cipip"
 		  "&token=640756965820d3b9&user=user-1&pass=p%26s%3Ds%20w");
 	url_free_secret(u);
+
+	/* keys as the server decodes them; a '?' in a key is part of it */
+	r.user = r.pass = NULL;
+	r.token = NULL;
+	u = hb46pp_build_url("https://a.example/?pas?pass=1&%70%61%73%73=2&passw=3&%7=4&%&x?", &r);
+	CHECK_STR(u, "https://a.example/?pas?pass=1&passw=3&%7=4&%&x?&vendorid=acde48-ifupdown_transix"
+		  "&product=ifupdown-transix&version=1_2_3_1&capability=dslite%2Cipip");
+	url_free_secret(u);
+	r.token = "640756965820d3b9";
+	r.pass = "p&s=s w";
 
 	r.user = NULL;	/* user without pass, or pass without user: refused */
 	errno = 0;
