@@ -96,9 +96,6 @@ helpers/transix-supervisor: LDLIBS_EXTRA += -Wl,-z,relro -Wl,-z,now
 # HB46PP (issue 14): the TXT lookup (c-ares), the request (libcurl), the
 # answer (json-c), all in the short-lived transix-provision.
 helpers/transix-provision: LDLIBS_EXTRA = $(CURL_LIBS) $(CARES_LIBS) $(JSON_LIBS)
-# The supervisor reads the kept answer (hb46pp_state_read), which shares
-# hb46pp.o with the parser: json-c is linked, never called.
-helpers/transix-supervisor: LDLIBS_EXTRA += $(JSON_LIBS)
 helpers/transix-%: helpers/transix-%.o $(LIB) $(EXTRA_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(EXTRA_OBJS) $(LIB) $(MNL_LIBS) $(LDLIBS_EXTRA) $(LDLIBS)
 
