@@ -122,6 +122,7 @@ struct supervisor {
 	bool dns_checked;		/* our names were looked up once the O flag showed */
 	bool dns_wait;			/* they did not resolve: a named registration
 					 * waits for the dhclient started then */
+	struct dns_query *names;	/* dns_first()'s lookup, while it runs */
 	/* Issue 13: a transix-register started ahead (warm_registration()). */
 	pid_t warm_pid;
 	int warm_in;			/* its stdin: the source, then the password */
@@ -450,22 +451,40 @@ static void update_host(const struct supervisor *s, char *host, size_t len)
  * for its answer (dhcp_done() makes a pass) rather than fail -- and log a
  * "temporary" failure at every boot -- before DHCPv6 had its chance.  With
  * ifupdown's "dhcp 1" the names resolve already and nothing starts. */
+static void names_done(struct supervisor *s, int ret)
+{
+	struct dns_answer ans;
+
+	if (s->names) {
+		if (ret >= 0)
+			ret = dns_query_result(s->names, &ans);
+		dns_query_free(s->names);
+		s->names = NULL;
+	}
+	s->dirty = true;
+	/* For provisioning any answer will do: 4over6.info need have no AAAA. */
+	if (ret == 0 || (ret == -ENOENT && s->cfg.provision))
+		return;
+	want_dns(s);
+	s->dns_wait = s->dhcp_fd >= 0;
+}
+
 static void dns_first(struct supervisor *s)
 {
 	char host[MAX_HOSTNAME + 1];
-	struct dns_answer ans;
 	const char *name;
 	bool other = false;
+	int ret;
 
 	if (!s->wan_ifindex) {
 		s->dns_checked = false;		/* the WAN back: look again */
 		return;
 	}
-	if (s->dns_checked || s->dhcp_fd >= 0)
+	if (s->dns_checked || s->dhcp_fd >= 0 || s->names)
 		return;
 	update_host(s, host, sizeof(host));
 	name = host[0] ? host : s->cfg.remote_is_name && !s->have_remote ? s->cfg.remote_name :
-									       NULL;
+	       s->cfg.provision ? "4over6.info" : NULL;
 	if (!name) {
 		s->dns_checked = true;
 		return;
@@ -474,16 +493,18 @@ static void dns_first(struct supervisor *s)
 	if (wan_ra_other_config(&s->rq, s->wan_ifindex, &other) < 0 || !other)
 		return;
 	s->dns_checked = true;
-	if (dns_lookup_aaaa(name, DNS_TIMEOUT_MS, &ans) == 0)
-		return;
-	want_dns(s);
-	s->dns_wait = s->dhcp_fd >= 0;
+	/* Never waited for (issue 9): the lookup's sockets join the poll set
+	 * (remote_pollfds), and a named registration waits for its end. */
+	ret = dns_query_start(&s->names, name, DNS_TIMEOUT_MS, NULL);
+	if (ret < 0 || dns_query_process(s->names, NULL, 0))
+		names_done(s, ret);
 }
 
-/* A named registration waits while the DHCPv6 that dns_first() started runs. */
+/* A named registration (a provisioning fetch, a named AFTR's lookup)
+ * waits while dns_first()'s lookup runs, or the DHCPv6 it started. */
 static bool dns_waiting(const struct supervisor *s)
 {
-	return s->dns_wait && s->dhcp_fd >= 0;
+	return s->names || (s->dns_wait && s->dhcp_fd >= 0);
 }
 
 /* Issue 13: the request ready before the address is.  While the first
@@ -1248,7 +1269,7 @@ static void resolve_remote(struct supervisor *s)
 }
 
 /* Issue 11 (and 9: the lookups): the remote's descriptors for poll(). */
-#define REMOTE_PFDS	(1 + DNS_POLLFDS)
+#define REMOTE_PFDS	(1 + 2 * DNS_POLLFDS)
 
 static int remote_pollfds(struct supervisor *s, struct pollfd *pfd)
 {
@@ -1258,6 +1279,8 @@ static int remote_pollfds(struct supervisor *s, struct pollfd *pfd)
 		pfd[n++] = (struct pollfd){ .fd = s->probe.fd, .events = POLLIN };
 	if (s->lookup)
 		n += dns_query_pollfds(s->lookup, pfd + n, DNS_POLLFDS);
+	if (s->names)
+		n += dns_query_pollfds(s->names, pfd + n, DNS_POLLFDS);
 	return n;
 }
 
@@ -1266,9 +1289,12 @@ static int remote_timeout(const struct supervisor *s, int timeout)
 {
 	msec_t now = clock_ms(), when = s->probe.fd >= 0 ? s->probe.next : s->probe_at;
 	int dns = s->lookup ? dns_query_timeout(s->lookup) : -1;
+	int names = s->names ? dns_query_timeout(s->names) : -1;
 
 	if (dns >= 0 && (timeout < 0 || dns < timeout))
 		timeout = dns;
+	if (names >= 0 && (timeout < 0 || names < timeout))
+		timeout = names;
 	if (!when)
 		return timeout;
 	if (when <= now)
@@ -1291,6 +1317,9 @@ static void remote_events(struct supervisor *s, const struct pollfd *pfd, int n)
 	 * poll() timed out (n == 0). */
 	if (s->lookup && dns_query_process(s->lookup, pfd + probe, n > probe ? n - probe : 0))
 		lookup_done(s);
+	/* dns_first()'s lookup: c-ares ignores the other one's sockets. */
+	if (s->names && dns_query_process(s->names, pfd + probe, n > probe ? n - probe : 0))
+		names_done(s, 0);
 	now = clock_ms();
 	if (s->probe.fd >= 0) {
 		if (aftr_probe_tick(&s->probe, probe_current(s), now))
@@ -1761,12 +1790,15 @@ static int pass(struct supervisor *s)
 	if ((d.actions & ACT_REGISTER) && !dns_waiting(s) && !start_warm(s))
 		start_registration(s);
 	warm_registration(s);
-	if (d.actions & ACT_PROVISION)
+	if ((d.actions & ACT_PROVISION) && !dns_waiting(s))
 		start_provision(s);	/* issue 14 */
+	else if (d.actions & ACT_PROVISION)
+		s->sv.prov_next = 0;	/* decided: fetched when DNS is known */
 	s->deadline = d.deadline;
 	report(s);
-	if ((d.actions & (ACT_RESOLVE | ACT_REGISTER)) && dns_waiting(s))
-		set_message(s, QUIET, "waiting for the DNS servers (DHCPv6)");
+	if ((d.actions & (ACT_RESOLVE | ACT_REGISTER | ACT_PROVISION)) && dns_waiting(s))
+		set_message(s, QUIET, s->names ? "waiting for DNS (our names' first lookup)" :
+			    "waiting for the DNS servers (DHCPv6)");
 	save_state(s);
 	return 0;
 }
