@@ -104,6 +104,7 @@ struct supervisor {
 	int warm_in;			/* its stdin: the source, then the password */
 	int warm_out;			/* its stdout and stderr */
 	bool trimmed;			/* idle_trim() done for this sleep */
+	int resolv_fd;			/* inotify on /etc while dns_wait (resolv_changed()) */
 
 	/* Registration: one child at a time. */
 	char *password;			/* inline password only; not in core dumps */
@@ -426,6 +427,61 @@ static void dns_first(struct supervisor *s)
 		return;
 	want_dns(s);
 	s->dns_wait = s->dhcp_fd >= 0;
+	/* dhclient-script writes resolv.conf (cat > /etc/resolv.conf), then
+	 * runs on, and dhclient exits after it: go when the file is written.
+	 * (A resolv.conf symlinked elsewhere: dhcp_done() as before.) */
+	if (s->dns_wait && s->resolv_fd < 0) {
+		s->resolv_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (s->resolv_fd >= 0 && inotify_add_watch(s->resolv_fd, "/etc",
+							   IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+			close(s->resolv_fd);
+			s->resolv_fd = -1;
+		}
+	}
+}
+
+/* /etc changed while a named registration waits for DHCPv6: once
+ * resolv.conf is new and our name resolves, it goes without waiting for
+ * dhclient-script and dhclient to finish (dhcp_done() as before else). */
+static void resolv_changed(struct supervisor *s)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char host[MAX_HOSTNAME + 1];
+	struct dns_answer ans;
+	bool ours = false;
+	ssize_t n;
+
+	while ((n = read(s->resolv_fd, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)(void *)p;
+
+			ours = ours || (ev->len && !strcmp(ev->name, "resolv.conf"));
+			p += sizeof(*ev) + ev->len;
+		}
+	if (!ours)
+		return;
+	update_host(s, host, sizeof(host));
+	if (!host[0] && s->cfg.remote_is_name)
+		snprintf(host, sizeof(host), "%s", s->cfg.remote_name);
+	if (host[0] && dns_lookup_aaaa(host, DNS_TIMEOUT_MS, &ans) < 0)
+		return;
+	log_info("resolv.conf has the DNS servers: going on");
+	s->dns_wait = false;
+	s->sv.resolve_at = 0;
+	s->dirty = true;
+	close(s->resolv_fd);
+	s->resolv_fd = -1;
+}
+
+static bool dns_waiting(const struct supervisor *s);
+
+/* The watch is not needed once DHCPv6 is over. */
+static void resolv_unwatch(struct supervisor *s)
+{
+	if (s->resolv_fd >= 0 && !dns_waiting(s)) {
+		close(s->resolv_fd);
+		s->resolv_fd = -1;
+	}
 }
 
 /* A named registration waits while the DHCPv6 that dns_first() started runs. */
@@ -1313,7 +1369,7 @@ static int handle_signal(struct supervisor *s)
 
 /* Everything that wakes us; an absent one has fd -1 (poll ignores it). */
 enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_NFT, PFD_NFTRUN,
-       PFD_COUNT };
+       PFD_RESOLV, PFD_COUNT };
 
 static int run(struct supervisor *s)
 {
@@ -1345,6 +1401,8 @@ static int run(struct supervisor *s)
 		pfd[PFD_NFT] = (struct pollfd){ .fd = s->nft_open ? nft_watch_fd(&s->nft) : -1,
 						.events = POLLIN };
 		pfd[PFD_NFTRUN] = (struct pollfd){ .fd = s->nft_fd, .events = POLLIN };
+		resolv_unwatch(s);
+		pfd[PFD_RESOLV] = (struct pollfd){ .fd = s->resolv_fd, .events = POLLIN };
 		idle_trim(s, timeout);
 
 		ret = poll(pfd, PFD_COUNT, timeout);
@@ -1381,6 +1439,8 @@ static int run(struct supervisor *s)
 		}
 		if (pfd[PFD_NFTRUN].revents && s->nft_fd >= 0)
 			read_nft(s);
+		if (pfd[PFD_RESOLV].revents && s->resolv_fd >= 0)
+			resolv_changed(s);
 		if (pfd[PFD_SIGNAL].revents && handle_signal(s) == 0)
 			return 0;
 	}
@@ -1558,6 +1618,7 @@ int main(int argc, char **argv)
 	static struct supervisor s = {
 		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
 		.dhcp_fd = -1, .nft_fd = -1, .warm_in = -1, .warm_out = -1,
+		.resolv_fd = -1,
 	};
 	char err[400];
 	int ret;
