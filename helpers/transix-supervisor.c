@@ -103,7 +103,6 @@ struct supervisor {
 	pid_t warm_pid;
 	int warm_in;			/* its stdin: the source, then the password */
 	int warm_out;			/* its stdout and stderr */
-	bool trimmed;			/* idle_trim() done for this sleep */
 	int resolv_fd;			/* inotify on /etc while dns_wait (resolv_changed()) */
 
 	/* Registration: one child at a time. */
@@ -1258,19 +1257,18 @@ static int pass(struct supervisor *s)
 /* --- main loop ------------------------------------------------------------- */
 
 /* Issue 13: before a long sleep (nothing due within IDLE_TRIM_MS) with no
- * child out, the code pages start-up mapped are let go (mem_trim_code());
- * once per such sleep, so a busy spell does not pay for it on every event. */
+ * child out, the code pages mapped since are let go (mem_trim_code()) --
+ * when there are enough of them: every wake-up (an RA refreshing the
+ * address) maps some again, and a busy spell pays only a statm read. */
 #define IDLE_TRIM_MS	10000
+#define IDLE_TRIM_KB	512
 static void idle_trim(struct supervisor *s, int timeout)
 {
 	if ((timeout >= 0 && timeout < IDLE_TRIM_MS) || s->reg_pid || s->warm_pid ||
-	    s->dhcp_fd >= 0 || s->nft_pid) {
-		s->trimmed = false;
+	    s->dhcp_fd >= 0 || s->nft_pid)
 		return;
-	}
-	if (!s->trimmed)
+	if (mem_resident_kb() > IDLE_TRIM_KB)
 		mem_trim_code();
-	s->trimmed = true;
 }
 
 static int event_cb(const struct nlmsghdr *nlh, void *data)
