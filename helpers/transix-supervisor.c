@@ -127,7 +127,7 @@ struct supervisor {
 	pid_t warm_pid;
 	int warm_in;			/* its stdin: the source, then the password */
 	int warm_out;			/* its stdout and stderr */
-	bool trimmed;			/* idle_trim() done for this sleep */
+	int resolv_fd;			/* inotify on /etc while dns_wait (resolv_changed()) */
 
 	/* Registration: one child at a time. */
 	char *password;			/* inline password only; not in core dumps */
@@ -448,9 +448,37 @@ static void update_host(const struct supervisor *s, char *host, size_t len)
 /* Our names are looked up the moment the RA's O flag shows (the address
  * may still be in DAD), not after a registration failed on them: if they
  * do not resolve, DHCPv6 is asked at once, and a named registration waits
- * for its answer (dhcp_done() makes a pass) rather than fail -- and log a
- * "temporary" failure at every boot -- before DHCPv6 had its chance.  With
- * ifupdown's "dhcp 1" the names resolve already and nothing starts. */
+ * for its answer rather than fail -- and log a "temporary" failure at
+ * every boot -- before DHCPv6 had its chance.  With ifupdown's "dhcp 1"
+ * the names resolve already and nothing starts.  No lookup is waited for
+ * (issue 9): its sockets join the poll set (remote_pollfds). */
+
+/* The name whose lookup tells whether DNS works for us; NULL: none. */
+static const char *our_name(struct supervisor *s, char *host, size_t len)
+{
+	update_host(s, host, len);
+	if (host[0])
+		return host;
+	if (s->cfg.remote_is_name && !s->have_remote)
+		return s->cfg.remote_name;
+	return s->cfg.provision ? "4over6.info" : NULL;
+}
+
+/* dhclient-script writes resolv.conf (cat > /etc/resolv.conf), then runs
+ * on, and dhclient exits after it: go when the file is written.  (A
+ * resolv.conf symlinked elsewhere: dhcp_done() as before.) */
+static void resolv_watch(struct supervisor *s)
+{
+	if (!s->dns_wait || s->resolv_fd >= 0)
+		return;
+	s->resolv_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->resolv_fd >= 0 &&
+	    inotify_add_watch(s->resolv_fd, "/etc", IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+		close(s->resolv_fd);
+		s->resolv_fd = -1;
+	}
+}
+
 static void names_done(struct supervisor *s, int ret)
 {
 	struct dns_answer ans;
@@ -463,18 +491,41 @@ static void names_done(struct supervisor *s, int ret)
 	}
 	s->dirty = true;
 	/* For provisioning any answer will do: 4over6.info need have no AAAA. */
-	if (ret == 0 || (ret == -ENOENT && s->cfg.provision))
+	if (ret == 0 || (ret == -ENOENT && s->cfg.provision)) {
+		if (s->dns_wait)
+			log_info("resolv.conf has the DNS servers: going on");
+		s->dns_wait = false;
+		s->sv.resolve_at = 0;
 		return;
+	}
+	if (s->dhcp_fd >= 0)
+		return;		/* DHCPv6 asked already: its end, or resolv.conf */
 	want_dns(s);
 	s->dns_wait = s->dhcp_fd >= 0;
+	resolv_watch(s);
+}
+
+static void names_lookup(struct supervisor *s)
+{
+	char host[MAX_HOSTNAME + 1];
+	const char *name = our_name(s, host, sizeof(host));
+	int ret;
+
+	if (s->names)
+		return;
+	if (!name) {
+		names_done(s, 0);
+		return;
+	}
+	ret = dns_query_start(&s->names, name, DNS_TIMEOUT_MS, NULL);
+	if (ret < 0 || dns_query_process(s->names, NULL, 0))
+		names_done(s, ret);
 }
 
 static void dns_first(struct supervisor *s)
 {
 	char host[MAX_HOSTNAME + 1];
-	const char *name;
 	bool other = false;
-	int ret;
 
 	if (!s->wan_ifindex) {
 		s->dns_checked = false;		/* the WAN back: look again */
@@ -482,10 +533,7 @@ static void dns_first(struct supervisor *s)
 	}
 	if (s->dns_checked || s->dhcp_fd >= 0 || s->names)
 		return;
-	update_host(s, host, sizeof(host));
-	name = host[0] ? host : s->cfg.remote_is_name && !s->have_remote ? s->cfg.remote_name :
-	       s->cfg.provision ? "4over6.info" : NULL;
-	if (!name) {
+	if (!our_name(s, host, sizeof(host))) {
 		s->dns_checked = true;
 		return;
 	}
@@ -493,11 +541,38 @@ static void dns_first(struct supervisor *s)
 	if (wan_ra_other_config(&s->rq, s->wan_ifindex, &other) < 0 || !other)
 		return;
 	s->dns_checked = true;
-	/* Never waited for (issue 9): the lookup's sockets join the poll set
-	 * (remote_pollfds), and a named registration waits for its end. */
-	ret = dns_query_start(&s->names, name, DNS_TIMEOUT_MS, NULL);
-	if (ret < 0 || dns_query_process(s->names, NULL, 0))
-		names_done(s, ret);
+	names_lookup(s);
+}
+
+/* /etc changed while a named registration waits for DHCPv6: once
+ * resolv.conf is new and our name resolves (names_done()), it goes without
+ * waiting for dhclient-script and dhclient to finish. */
+static void resolv_changed(struct supervisor *s)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool ours = false;
+	ssize_t n;
+
+	while ((n = read(s->resolv_fd, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)(void *)p;
+
+			ours = ours || (ev->len && !strcmp(ev->name, "resolv.conf"));
+			p += sizeof(*ev) + ev->len;
+		}
+	if (ours)
+		names_lookup(s);
+}
+
+static bool dns_waiting(const struct supervisor *s);
+
+/* The watch is not needed once DHCPv6 is over. */
+static void resolv_unwatch(struct supervisor *s)
+{
+	if (s->resolv_fd >= 0 && !dns_waiting(s)) {
+		close(s->resolv_fd);
+		s->resolv_fd = -1;
+	}
 }
 
 /* A named registration (a provisioning fetch, a named AFTR's lookup)
@@ -1806,19 +1881,18 @@ static int pass(struct supervisor *s)
 /* --- main loop ------------------------------------------------------------- */
 
 /* Issue 13: before a long sleep (nothing due within IDLE_TRIM_MS) with no
- * child out, the code pages start-up mapped are let go (mem_trim_code());
- * once per such sleep, so a busy spell does not pay for it on every event. */
+ * child out, the code pages mapped since are let go (mem_trim_code()) --
+ * when there are enough of them: every wake-up (an RA refreshing the
+ * address) maps some again, and a busy spell pays only a statm read. */
 #define IDLE_TRIM_MS	10000
+#define IDLE_TRIM_KB	512
 static void idle_trim(struct supervisor *s, int timeout)
 {
 	if ((timeout >= 0 && timeout < IDLE_TRIM_MS) || s->reg_pid || s->warm_pid ||
-	    s->dhcp_fd >= 0 || s->nft_pid || s->prov.fd >= 0) {
-		s->trimmed = false;
+	    s->dhcp_fd >= 0 || s->nft_pid || s->prov.fd >= 0)
 		return;
-	}
-	if (!s->trimmed)
+	if (mem_resident_kb() > IDLE_TRIM_KB)
 		mem_trim_code();
-	s->trimmed = true;
 }
 
 static int event_cb(const struct nlmsghdr *nlh, void *data)
@@ -1926,7 +2000,7 @@ static int handle_signal(struct supervisor *s)
 
 /* Everything that wakes us; an absent one has fd -1 (poll ignores it). */
 enum { PFD_NETLINK, PFD_SIGNAL, PFD_SECRET, PFD_REGISTER, PFD_DHCP, PFD_NFT, PFD_NFTRUN,
-       PFD_PROVISION, PFD_COUNT };
+       PFD_PROVISION, PFD_RESOLV, PFD_COUNT };
 
 static int run(struct supervisor *s)
 {
@@ -1959,6 +2033,8 @@ static int run(struct supervisor *s)
 						.events = POLLIN };
 		pfd[PFD_NFTRUN] = (struct pollfd){ .fd = s->nft_fd, .events = POLLIN };
 		pfd[PFD_PROVISION] = (struct pollfd){ .fd = s->prov.fd, .events = POLLIN };
+		resolv_unwatch(s);
+		pfd[PFD_RESOLV] = (struct pollfd){ .fd = s->resolv_fd, .events = POLLIN };
 		timeout = remote_timeout(s, timeout);
 		nremote = remote_pollfds(s, pfd + PFD_COUNT);
 		idle_trim(s, timeout);
@@ -1999,6 +2075,8 @@ static int run(struct supervisor *s)
 			read_nft(s);
 		if (pfd[PFD_PROVISION].revents && s->prov.fd >= 0)
 			read_provision(s);
+		if (pfd[PFD_RESOLV].revents && s->resolv_fd >= 0)
+			resolv_changed(s);
 		if (pfd[PFD_SIGNAL].revents && handle_signal(s) == 0)
 			return 0;
 	}
@@ -2174,7 +2252,7 @@ int main(int argc, char **argv)
 	static struct supervisor s = {
 		.notify_fd = -1, .reg_fd = -1, .pid_fd = -1, .sigfd = -1, .secret_fd = -1,
 		.dhcp_fd = -1, .nft_fd = -1, .warm_in = -1, .warm_out = -1, .prov.fd = -1,
-		.probe = { .fd = -1 },
+		.probe = { .fd = -1 }, .resolv_fd = -1,
 	};
 	char err[400];
 	int ret;

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,4 +92,23 @@ int mem_trim_code(void)
 		if (madvise((void *)r.start[i], r.stop[i] - r.start[i], MADV_DONTNEED) == 0)
 			count++;
 	return count;
+}
+
+long mem_resident_kb(void)
+{
+	char buf[128];
+	long size, resident;
+	ssize_t n;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	if (sscanf(buf, "%ld %ld", &size, &resident) != 2)
+		return -EIO;
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }

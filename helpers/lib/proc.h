@@ -58,5 +58,7 @@ int pidfd_signal(int pidfd, int sig);
  * then shows what the process really holds.  The number of mappings
  * trimmed, or -errno. */
 int mem_trim_code(void);
+/* VmRSS in kB (/proc/self/statm), or -errno. */
+long mem_resident_kb(void);
 
 #endif

@@ -51,9 +51,12 @@ int main(void)
 	CHECK(mprotect(relro, 4096, PROT_READ) == 0);
 	CHECK_INT(clean[0], 'f');
 
+	long rss = mem_resident_kb();
+
 	before = rss_file_kb();
 	CHECK(mem_trim_code() > 0);
 	after = rss_file_kb();
+	CHECK(rss > 0 && mem_resident_kb() > 0 && mem_resident_kb() < rss);
 	fprintf(stderr, "test-memtrim: RssFile %ld kB -> %ld kB\n", before, after);
 	CHECK(after < before);
 	CHECK_INT(relro[0], 'R');	/* the private copy kept */
