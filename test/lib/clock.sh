@@ -11,7 +11,11 @@
 
 us() { echo "${EPOCHREALTIME/[.,]/}"; }
 
-ms() { printf '%d.%03d' $(($1 / 1000000)) $(($1 / 1000 % 1000)); }
+ms() {
+	local us=$1 sign=''
+	((us >= 0)) || { sign=-; us=$((-us)); }
+	printf '%s%d.%03d' "$sign" $((us / 1000000)) $((us / 1000 % 1000))
+}
 
 # The harness's syslog lines start with a local ISO time stamp.
 syslog_times() {
