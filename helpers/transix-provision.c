@@ -36,7 +36,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -50,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "curlwipe.h"
 #include "hb46pp.h"
 #include "log.h"
 #include "proto.h"
@@ -498,36 +498,6 @@ static int resolve_host(const struct config *cfg, const char *host, char *list, 
 
 /* ---- HTTP (libcurl) -------------------------------------------------------- */
 
-/* As in transix-register: libcurl frees its copies of the URL (it holds the
- * password) without wiping; this allocator wipes. */
-static void wiping_free(void *p)
-{
-	if (!p)
-		return;
-	explicit_bzero(p, malloc_usable_size(p));
-	free(p);
-}
-
-static void *wiping_realloc(void *p, size_t n)
-{
-	size_t old;
-	void *q;
-
-	if (!p)
-		return malloc(n);
-	if (n == 0) {
-		wiping_free(p);
-		return NULL;
-	}
-	old = malloc_usable_size(p);
-	q = malloc(n);
-	if (!q)
-		return NULL;
-	memcpy(q, p, old < n ? old : n);
-	wiping_free(p);
-	return q;
-}
-
 struct body {
 	char *data;
 	size_t len;
@@ -890,8 +860,7 @@ int main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (cfg.user && read_password(cfg.password_fd, password, sizeof(password), &o) < 0)
 		goto done;
-	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wiping_free, wiping_realloc,
-				 strdup, calloc) != CURLE_OK) {
+	if (curl_init_wiping() < 0) {
 		set_outcome(&o, PROVISION_TEMPFAIL, "cannot initialise libcurl");
 		goto done;
 	}

@@ -26,7 +26,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -39,6 +38,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "curlwipe.h"
 #include "log.h"
 #include "proto.h"
 #include "redact.h"
@@ -345,16 +345,12 @@ static int read_password(char *buf, size_t size, struct outcome *o)
  * libcurl is initialised here, before the wait; main()'s own call only
  * counts up (the process exits right after its cleanup).
  */
-static void wiping_free(void *p);
-static void *wiping_realloc(void *p, size_t n);
-
 static int read_source(struct config *cfg, struct outcome *o)
 {
 	char line[INET6_ADDRSTRLEN + 2];
 	size_t len = 0;
 
-	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wiping_free, wiping_realloc,
-				 strdup, calloc) != CURLE_OK) {
+	if (curl_init_wiping() < 0) {
 		set_outcome(o, EXIT_TEMPFAIL, "cannot initialise libcurl");
 		return -ENOMEM;
 	}
@@ -378,41 +374,6 @@ static int read_source(struct config *cfg, struct outcome *o)
 }
 
 /* ---- libcurl ------------------------------------------------------------- */
-
-/*
- * libcurl keeps its own copies of the URL (parsed parts, the request line in
- * a growing buffer) and frees them without wiping.  Hand it an allocator
- * that wipes every block it frees, or leaves behind when growing one.
- * (TLS libraries allocate on their own: an https request's plaintext may
- * stay in OpenSSL's freed record buffers until the process exits.)
- */
-static void wiping_free(void *p)
-{
-	if (!p)
-		return;
-	explicit_bzero(p, malloc_usable_size(p));
-	free(p);
-}
-
-static void *wiping_realloc(void *p, size_t n)
-{
-	size_t old;
-	void *q;
-
-	if (!p)
-		return malloc(n);
-	if (n == 0) {
-		wiping_free(p);
-		return NULL;
-	}
-	old = malloc_usable_size(p);
-	q = malloc(n);
-	if (!q)
-		return NULL;
-	memcpy(q, p, old < n ? old : n);
-	wiping_free(p);
-	return q;
-}
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
@@ -690,8 +651,7 @@ int main(int argc, char *argv[])
 	if (read_password(password, sizeof(password), &o) < 0)
 		goto out;
 
-	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wiping_free, wiping_realloc,
-				 strdup, calloc) != CURLE_OK) {
+	if (curl_init_wiping() < 0) {
 		set_outcome(&o, EXIT_TEMPFAIL, "cannot initialise libcurl");
 		goto out;
 	}
