@@ -827,18 +827,24 @@ static void finish_registration(struct supervisor *s)
 		want_dns(s);
 }
 
-static void read_registration(struct supervisor *s)
+/* Reads what a child (transix-register, -provision, -nft) wrote on its
+ * pipe into buf (size bytes, len so far, always NUL-terminable).  true
+ * when it is over: EOF, a read error, or buf full. */
+static bool read_child_output(int fd, char *buf, size_t size, size_t *len)
 {
-	ssize_t n = read(s->reg_fd, s->reg_out + s->reg_len, sizeof(s->reg_out) - 1 - s->reg_len);
+	ssize_t n = read(fd, buf + *len, size - 1 - *len);
 
 	if (n > 0) {
-		s->reg_len += (size_t)n;
-		if (s->reg_len < sizeof(s->reg_out) - 1)
-			return;
-	} else if (n < 0 && errno == EINTR) {
-		return;
+		*len += (size_t)n;
+		return *len >= size - 1;
 	}
-	finish_registration(s);
+	return !(n < 0 && errno == EINTR);
+}
+
+static void read_registration(struct supervisor *s)
+{
+	if (read_child_output(s->reg_fd, s->reg_out, sizeof(s->reg_out), &s->reg_len))
+		finish_registration(s);
 }
 
 static void stop_registration(struct supervisor *s)
@@ -1062,17 +1068,8 @@ static void finish_provision(struct supervisor *s)
 
 static void read_provision(struct supervisor *s)
 {
-	ssize_t n = read(s->prov.fd, s->prov.out + s->prov.len,
-			 sizeof(s->prov.out) - 1 - s->prov.len);
-
-	if (n > 0) {
-		s->prov.len += (size_t)n;
-		if (s->prov.len < sizeof(s->prov.out) - 1)
-			return;
-	} else if (n < 0 && errno == EINTR) {
-		return;
-	}
-	finish_provision(s);
+	if (read_child_output(s->prov.fd, s->prov.out, sizeof(s->prov.out), &s->prov.len))
+		finish_provision(s);
 }
 
 static void stop_provision(struct supervisor *s)
@@ -1644,16 +1641,8 @@ static void finish_nft(struct supervisor *s)
 
 static void read_nft(struct supervisor *s)
 {
-	ssize_t n = read(s->nft_fd, s->nft_out + s->nft_len, sizeof(s->nft_out) - 1 - s->nft_len);
-
-	if (n > 0) {
-		s->nft_len += (size_t)n;
-		if (s->nft_len < sizeof(s->nft_out) - 1)
-			return;
-	} else if (n < 0 && errno == EINTR) {
-		return;
-	}
-	finish_nft(s);
+	if (read_child_output(s->nft_fd, s->nft_out, sizeof(s->nft_out), &s->nft_len))
+		finish_nft(s);
 }
 
 static void stop_nft(struct supervisor *s)
