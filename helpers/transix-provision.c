@@ -36,7 +36,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -49,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "curlwipe.h"
 #include "hb46pp.h"
 #include "log.h"
@@ -118,19 +118,6 @@ static const char usage_text[] =
 	"local error, 111 no answer or a bad one.  See transix-provision(8).\n";
 
 /* ---- arguments ------------------------------------------------------------- */
-
-static int check_iface(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (len == 0 || len >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, ".."))
-		return -EINVAL;
-	for (; *name; name++) {
-		if (*name <= ' ' || *name >= 0x7f || *name == '/' || *name == ':')
-			return -EINVAL;
-	}
-	return 0;
-}
 
 static bool unicast6(const struct in6_addr *a)
 {
@@ -225,7 +212,7 @@ static int parse_args(int argc, char *argv[], struct config *cfg, struct outcome
 		USAGE("unexpected argument");
 	if (!cfg->iface)
 		USAGE("--interface is required");
-	if (check_iface(cfg->iface) < 0)
+	if (!config_valid_ifname(cfg->iface))
 		USAGE("--interface must be an interface name");
 	log_set_ident(cfg->iface);
 	if (state) {
